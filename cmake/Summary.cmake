@@ -1,0 +1,5 @@
+message(STATUS "nvcast ${PROJECT_VERSION} features:")
+foreach(f X264 X265 SVTAV1 LIBAV NVENC_HEADERS SRTP CUDA SPDLOG CLI11 JSON GTEST BENCHMARK)
+  message(STATUS "  ${f}: ${NVCAST_HAVE_${f}}")
+endforeach()
+message(STATUS "  ffmpeg CLI (test peer): ${NVCAST_FFMPEG_EXE}")

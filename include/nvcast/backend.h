@@ -1,0 +1,48 @@
+// Backend registry: which encoders exist in this build, which work on this
+// machine, and `auto` selection (nvenc -> cuda -> software) with a reason.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nvcast/encoder.h"
+
+namespace nvcast {
+
+struct BackendCodecInfo {
+    Codec codec;
+    Capabilities caps;
+};
+
+struct BackendInfo {
+    std::string name;          // "x264", "x265", "svtav1", "nvenc", ...
+    std::string description;   // one line, e.g. "x264 software H.264 encoder"
+    bool available = false;
+    std::string reason;        // why not available (empty when available)
+    std::string version;       // library/driver version where known
+    std::vector<BackendCodecInfo> codecs;
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual BackendInfo probe() const = 0;
+    virtual std::unique_ptr<Encoder> create(const EncoderConfig& config) const = 0;
+};
+
+// Every backend compiled into this build, in `auto` preference order.
+const std::vector<const Backend*>& registered_backends();
+std::vector<BackendInfo> probe_backends();
+
+struct OpenedEncoder {
+    std::unique_ptr<Encoder> encoder;
+    std::string selection;  // e.g. "auto: picked x264 (nvenc: no NVIDIA driver; ...)"
+};
+
+// Opens an encoder by backend name or "auto". Validates the config first.
+// Throws Error naming the backend and reason when it cannot.
+OpenedEncoder open_encoder(std::string_view backend, const EncoderConfig& config);
+
+}  // namespace nvcast

@@ -1,0 +1,37 @@
+// Bitstream sinks chosen by file extension: Annex-B, IVF, or a container via libavformat.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nvcast/config.h"
+#include "nvcast/packet.h"
+
+namespace nvcast {
+
+struct StreamInfo {
+    Codec codec = Codec::H264;
+    int width = 0;
+    int height = 0;
+    int fps_num = 30;
+    int fps_den = 1;
+    ColorDescription color;
+    std::vector<uint8_t> codec_headers;  // SPS/PPS(/VPS) or AV1 sequence header
+};
+
+class PacketSink {
+public:
+    virtual ~PacketSink() = default;
+    virtual void write(const Packet& packet) = 0;
+    // Finalizes the file (container trailer). Called by the destructor if not called.
+    virtual void close() = 0;
+};
+
+// .h264/.264/.avc, .h265/.265/.hevc: Annex-B; .ivf: IVF (AV1); .obu: raw OBUs;
+// .mp4/.mov/.mkv/.ts: libavformat. Throws Error for an unknown extension, a codec
+// that doesn't fit the container, or an unwritable path.
+std::unique_ptr<PacketSink> open_sink(const std::string& path, const StreamInfo& info);
+
+}  // namespace nvcast
