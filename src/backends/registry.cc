@@ -1,0 +1,102 @@
+#include <string>
+
+#include "backends/backends.h"
+#include "nvcast/error.h"
+#include "nvcast/log.h"
+
+namespace nvcast {
+
+const std::vector<const Backend*>& registered_backends() {
+    // `auto` preference order: hardware first, then nvcast's own GPU engine, then software.
+    static const std::vector<const Backend*> backends = [] {
+        std::vector<const Backend*> list;
+#ifdef NVCAST_HAVE_BACKEND_NVENC
+        list.push_back(&nvenc_backend());
+#endif
+#ifdef NVCAST_HAVE_BACKEND_NVH264
+        list.push_back(&nvh264_backend());
+#endif
+#ifdef NVCAST_HAVE_BACKEND_X264
+        list.push_back(&x264_backend());
+#endif
+#ifdef NVCAST_HAVE_BACKEND_X265
+        list.push_back(&x265_backend());
+#endif
+#ifdef NVCAST_HAVE_BACKEND_SVTAV1
+        list.push_back(&svtav1_backend());
+#endif
+        return list;
+    }();
+    return backends;
+}
+
+std::vector<BackendInfo> probe_backends() {
+    std::vector<BackendInfo> infos;
+    for (const Backend* b : registered_backends()) infos.push_back(b->probe());
+    return infos;
+}
+
+namespace {
+
+bool supports_codec(const BackendInfo& info, Codec codec) {
+    for (const auto& c : info.codecs)
+        if (c.codec == codec) return true;
+    return false;
+}
+
+std::string codec_list(const BackendInfo& info) {
+    std::string s;
+    for (const auto& c : info.codecs) s += (s.empty() ? "" : ", ") + std::string(to_string(c.codec));
+    return s.empty() ? "none" : s;
+}
+
+std::string known_backends() {
+    std::string s;
+    for (const Backend* b : registered_backends()) s += (s.empty() ? "" : ", ") + b->probe().name;
+    return s + (s.empty() ? "auto" : ", auto");
+}
+
+}  // namespace
+
+OpenedEncoder open_encoder(std::string_view name, const EncoderConfig& config) {
+    validate(config);
+    if (name == "auto") {
+        std::string skipped;
+        for (const Backend* b : registered_backends()) {
+            const BackendInfo info = b->probe();
+            std::string why;
+            if (!info.available) {
+                why = info.reason;
+            } else if (!supports_codec(info, config.codec)) {
+                why = "no " + std::string(to_string(config.codec));
+            } else {
+                try {
+                    OpenedEncoder opened{b->create(config), ""};
+                    opened.selection = "auto: picked " + info.name + " for " + std::string(to_string(config.codec)) +
+                                       (skipped.empty() ? "" : " (skipped " + skipped + ")");
+                    return opened;
+                } catch (const Error& e) {
+                    why = e.what();
+                }
+            }
+            skipped += (skipped.empty() ? "" : "; ") + info.name + ": " + why;
+        }
+        throw Error(ErrorCode::Unavailable, "auto: no backend can encode " + std::string(to_string(config.codec)) +
+                                                (skipped.empty() ? " (none compiled in)" : " (" + skipped + ")"));
+    }
+    for (const Backend* b : registered_backends()) {
+        const BackendInfo info = b->probe();
+        if (info.name != name) continue;
+        if (!info.available)
+            throw Error(ErrorCode::Unavailable, "backend '" + info.name + "' is not available: " + info.reason);
+        if (!supports_codec(info, config.codec))
+            throw Error(ErrorCode::Unsupported, "backend '" + info.name + "' cannot encode " +
+                                                    std::string(to_string(config.codec)) + " (it encodes " +
+                                                    codec_list(info) + ")");
+        return {b->create(config), "backend " + info.name + " (requested)"};
+    }
+    throw Error(ErrorCode::InvalidArgument,
+                "unknown backend '" + std::string(name) + "' (this build has: " + known_backends() + ")");
+}
+
+}  // namespace nvcast
