@@ -72,6 +72,8 @@ PixelFormat parse_pixel_format(std::string_view name);
 // Bytes in one row of plane `plane` (without padding) and its number of rows.
 size_t plane_row_bytes(PixelFormat format, int width, int plane) noexcept;
 int plane_rows(PixelFormat format, int height, int plane) noexcept;
+// Bytes of one frame with tightly packed rows (the layout of raw and Y4M files).
+size_t frame_size_bytes(PixelFormat format, int width, int height) noexcept;
 
 class Frame {
 public:

@@ -75,6 +75,13 @@ int plane_rows(PixelFormat format, int height, int plane) noexcept {
     return (height + (1 << f.chroma_shift_y) - 1) >> f.chroma_shift_y;
 }
 
+size_t frame_size_bytes(PixelFormat format, int width, int height) noexcept {
+    size_t total = 0;
+    for (int p = 0; p < format_info(format).planes; ++p)
+        total += plane_row_bytes(format, width, p) * static_cast<size_t>(plane_rows(format, height, p));
+    return total;
+}
+
 int Frame::plane_count() const noexcept { return format_info(format_).planes; }
 
 Frame Frame::allocate(PixelFormat format, int width, int height, int alignment) {

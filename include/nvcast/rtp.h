@@ -1,0 +1,169 @@
+// RTP payload formats for the encoded video nvcast produces:
+//   H.264 per RFC 6184 (packetization-mode 1: single NAL unit, STAP-A, FU-A),
+//   HEVC  per RFC 7798 (single NAL unit, AP, FU; no DONL),
+//   AV1   per the AV1 RTP payload specification (aggregation header Z/Y/W/N, OBU fragments).
+// Payloaders turn one access unit / temporal unit into RTP packets; depayloaders
+// rebuild access units from packets that may arrive lost, duplicated or reordered,
+// and report incomplete frames instead of passing damaged data on.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "nvcast/config.h"
+
+namespace nvcast::rtp {
+
+constexpr size_t kHeaderSize = 12;             // fixed RTP header, no CSRCs, no extension
+constexpr size_t kDefaultMaxPayload = 1200;    // RTP payload bytes per packet
+constexpr size_t kMinMaxPayload = 16;
+constexpr size_t kMaxMaxPayload = 65000;
+constexpr uint32_t kVideoClockRate = 90000;    // RTP clock of every video payload format here
+
+struct Header {
+    bool marker = false;
+    uint8_t payload_type = 96;
+    uint16_t sequence = 0;
+    uint32_t timestamp = 0;
+    uint32_t ssrc = 0;
+};
+
+// Writes the 12-byte fixed header (V=2, no padding/extension/CSRC).
+void write_header(const Header& header, uint8_t* out);
+// Parses an RTP packet (RFC 3550 §5.1): skips CSRCs and a header extension, strips
+// padding. Returns nullopt for anything malformed (wrong version, truncated, bad padding).
+std::optional<Header> parse_packet(std::span<const uint8_t> packet, std::span<const uint8_t>* payload);
+
+// 90 kHz timestamp of a packet's pts given in units of 1/fps (pts = frame index).
+uint32_t timestamp_from_pts(int64_t pts, int fps_num, int fps_den, uint32_t base = 0);
+
+struct PayloaderConfig {
+    Codec codec = Codec::H264;
+    size_t max_payload = kDefaultMaxPayload;   // RTP payload bytes per packet (the RTP header comes on top)
+    uint8_t payload_type = 96;                 // dynamic range 96..127
+    std::optional<uint32_t> ssrc;              // random when unset
+    std::optional<uint16_t> initial_sequence;  // random when unset
+    // Parameter sets (Annex-B SPS/PPS[/VPS]) or the AV1 sequence header OBU: sent with
+    // every keyframe that doesn't carry its own. Parameter sets seen in the stream replace them.
+    std::vector<uint8_t> codec_headers;
+};
+
+using PacketList = std::vector<std::vector<uint8_t>>;
+
+class Payloader {
+public:
+    // Throws Error(InvalidArgument) for a max_payload outside [kMinMaxPayload, kMaxMaxPayload]
+    // or a payload type outside 0..127.
+    static std::unique_ptr<Payloader> create(const PayloaderConfig& config);
+    virtual ~Payloader() = default;
+    Payloader(const Payloader&) = delete;
+    Payloader& operator=(const Payloader&) = delete;
+
+    // RTP packets (header included) for one access unit (Annex-B) or temporal unit (AV1 OBUs).
+    // All share `timestamp`; the last has the marker bit. Throws Error(InvalidData) when
+    // an AV1 temporal unit can't be parsed.
+    PacketList packetize(std::span<const uint8_t> access_unit, uint32_t timestamp, bool keyframe);
+
+    const PayloaderConfig& config() const noexcept { return config_; }
+    uint32_t ssrc() const noexcept { return ssrc_; }
+    uint16_t next_sequence() const noexcept { return sequence_; }
+    uint64_t packet_count() const noexcept { return packets_; }
+    uint64_t octet_count() const noexcept { return octets_; }  // payload octets (RTCP SR)
+
+protected:
+    explicit Payloader(const PayloaderConfig& config);
+    // Appends payloads, each preceded by kHeaderSize bytes of room for the RTP header.
+    virtual void payloads(std::span<const uint8_t> access_unit, bool keyframe, PacketList& out) = 0;
+    std::vector<uint8_t>& new_packet(PacketList& out) const;
+
+    PayloaderConfig config_;
+
+private:
+    uint32_t ssrc_ = 0;
+    uint16_t sequence_ = 0;
+    uint64_t packets_ = 0;
+    uint64_t octets_ = 0;
+};
+
+// One access unit rebuilt from RTP packets.
+struct ReceivedFrame {
+    std::vector<uint8_t> data;  // Annex-B (4-byte start codes) or an AV1 temporal unit (OBUs with size fields,
+                                // starting with a temporal delimiter); empty when !complete
+    uint32_t timestamp = 0;
+    bool complete = true;       // false: packets were lost or malformed; the data was discarded
+    bool keyframe = false;
+    uint32_t packets = 0;
+};
+
+struct DepayloaderStats {
+    uint64_t packets = 0;            // accepted RTP packets
+    uint64_t lost = 0;               // sequence numbers never received
+    uint64_t duplicates = 0;
+    uint64_t late = 0;               // arrived after their place had been given up
+    uint64_t reordered = 0;          // arrived after a later sequence number
+    uint64_t malformed = 0;          // unparsable RTP, wrong payload type/SSRC, bad payload
+    uint64_t frames = 0;             // complete frames delivered
+    uint64_t incomplete_frames = 0;  // frames reported incomplete
+};
+
+struct DepayloaderConfig {
+    Codec codec = Codec::H264;
+    std::optional<uint8_t> payload_type;  // accept only this payload type when set
+    size_t reorder_window = 64;           // packets held back waiting for a missing one
+    size_t max_frame_bytes = 64u << 20;
+};
+
+class Depayloader {
+public:
+    static std::unique_ptr<Depayloader> create(const DepayloaderConfig& config);
+    virtual ~Depayloader() = default;
+    Depayloader(const Depayloader&) = delete;
+    Depayloader& operator=(const Depayloader&) = delete;
+
+    // Feeds one RTP packet. Never throws on bad data: malformed packets are counted and dropped.
+    void push(std::span<const uint8_t> packet);
+    // Next frame in sequence order (complete or reported incomplete), if one is ready.
+    std::optional<ReceivedFrame> pop();
+    // End of stream: stops waiting for missing packets and finishes what is buffered.
+    void flush();
+    const DepayloaderStats& stats() const noexcept { return stats_; }
+
+protected:
+    explicit Depayloader(const DepayloaderConfig& config) : config_(config) {}
+    // Codec part: starts a frame, adds one payload (false = malformed or out of place),
+    // and says whether the frame so far ends cleanly (no open fragment).
+    virtual void begin_frame() = 0;
+    virtual bool add_payload(std::span<const uint8_t> payload, std::vector<uint8_t>& out) = 0;
+    virtual bool end_frame(std::vector<uint8_t>& out) = 0;
+
+    DepayloaderConfig config_;
+
+private:
+    struct Stored {
+        Header header;
+        std::vector<uint8_t> payload;
+    };
+    void drain(bool force);
+    void process(const Stored& packet);
+    void finish_frame();
+
+    DepayloaderStats stats_;
+    std::map<int64_t, Stored> pending_;
+    std::deque<ReceivedFrame> ready_;
+    std::optional<uint32_t> ssrc_;
+    bool started_ = false;
+    int64_t highest_ = 0;
+    int64_t next_ = 0;
+    bool in_frame_ = false;
+    bool damaged_ = false;
+    bool gap_before_next_ = false;
+    ReceivedFrame frame_;
+};
+
+}  // namespace nvcast::rtp

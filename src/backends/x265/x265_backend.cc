@@ -1,0 +1,267 @@
+// x265 (HEVC) through its C API table (x265_api_get), which also selects the
+// 8- or 10-bit build of the library. Settings go through x265's own parameter
+// parser so that x265 validates them and names the bad one.
+#include <algorithm>
+#include <string>
+
+extern "C" {
+#include <x265.h>
+}
+
+#include "backends/backends.h"
+#include "backends/software_common.h"
+#include "nvcast/log.h"
+
+namespace nvcast {
+namespace {
+
+constexpr const char* kName = "x265";
+
+FrameType frame_type_of(int x265_type) {
+    switch (x265_type) {
+        case X265_TYPE_IDR: return FrameType::IDR;
+        case X265_TYPE_I: return FrameType::I;
+        case X265_TYPE_P: return FrameType::P;
+        case X265_TYPE_B:
+        case X265_TYPE_BREF: return FrameType::B;
+        default: return FrameType::Unknown;
+    }
+}
+
+const x265_api* api_for_depth(int depth) { return x265_api_get(depth); }
+
+class X265Params {
+public:
+    explicit X265Params(const x265_api* api) : api_(api), p_(api->param_alloc()) {
+        if (!p_) throw Error(ErrorCode::ResourceExhausted, "x265: out of memory allocating parameters");
+    }
+    ~X265Params() { api_->param_free(p_); }
+    X265Params(const X265Params&) = delete;
+    X265Params& operator=(const X265Params&) = delete;
+
+    void set(const char* name, const std::string& value) {
+        const int err = api_->param_parse(p_, name, value.c_str());
+        if (err != 0)
+            throw Error(ErrorCode::InvalidArgument, std::string("x265 rejected ") + name + "=" + value +
+                                                        (err == X265_PARAM_BAD_NAME ? " (unknown option)" : ""));
+    }
+    void set(const char* name, int64_t value) { set(name, std::to_string(value)); }
+    x265_param* get() const { return p_; }
+
+private:
+    const x265_api* api_;
+    x265_param* p_;
+};
+
+void apply_rate_control(X265Params& p, const RateControl& rc, bool lossless) {
+    switch (rc.mode) {
+        case RateControlMode::CQP:
+            if (lossless) p.set("lossless", "1");
+            else p.set("qp", rc.qp);
+            break;
+        case RateControlMode::ConstantQuality: p.set("crf", rc.quality); break;
+        case RateControlMode::CBR:
+            p.set("bitrate", rc.bitrate / 1000);
+            p.set("vbv-maxrate", rc.bitrate / 1000);
+            p.set("vbv-bufsize", sw::vbv_bits(rc) / 1000);
+            p.set("strict-cbr", "1");
+            break;
+        case RateControlMode::VBR:
+            p.set("bitrate", rc.bitrate / 1000);
+            p.set("vbv-maxrate", sw::peak_bitrate(rc) / 1000);
+            p.set("vbv-bufsize", sw::vbv_bits(rc) / 1000);
+            break;
+    }
+}
+
+void configure(X265Params& p, const x265_api* api, const EncoderConfig& c) {
+    const bool low_latency = c.tuning == Tuning::LowLatency || c.tuning == Tuning::UltraLowLatency;
+    if (api->param_default_preset(p.get(), sw::x26x_preset_name(c.preset), low_latency ? "zerolatency" : nullptr) < 0)
+        throw Error(ErrorCode::EncoderFailure, "x265 rejected preset " + std::to_string(c.preset));
+    p.set("log-level", "warning");
+    p.set("input-res", std::to_string(c.width) + "x" + std::to_string(c.height));
+    p.set("fps", std::to_string(c.fps_num) + "/" + std::to_string(c.fps_den));
+    p.set("input-csp", c.chroma == ChromaFormat::YUV444 ? "i444" : "i420");
+    p.set("input-depth", c.bit_depth);
+    p.set("repeat-headers", "1");
+    p.set("annexb", "1");
+    p.set("info", "0");  // no encoder-settings SEI: keeps packets comparable and small
+    if (c.threads > 0) {
+        p.set("pools", c.threads);
+        p.set("frame-threads", std::min(c.threads, 16));
+    }
+    p.set("scenecut", "0");  // keyframes exactly where configured
+    p.set("keyint", c.gop_length == kInfiniteGop ? -1 : c.gop_length);
+    if (c.gop_length != kInfiniteGop) p.set("min-keyint", c.gop_length);
+    if (c.intra_refresh) {
+        p.set("intra-refresh", "1");
+        p.set("keyint", c.intra_refresh_period > 0 ? c.intra_refresh_period
+                                                   : (c.gop_length > 0 ? c.gop_length : c.fps_num / c.fps_den));
+    }
+    p.set("bframes", c.b_frames);
+    if (c.slices > 1) p.set("slices", c.slices);
+    if (c.tuning == Tuning::UltraLowLatency) p.set("rc-lookahead", "0");
+    apply_rate_control(p, c.rc, c.tuning == Tuning::Lossless);
+    if (c.color.specified()) {
+        p.get()->vui.colorPrimaries = static_cast<int>(c.color.primaries);
+        p.get()->vui.transferCharacteristics = static_cast<int>(c.color.transfer);
+        p.get()->vui.matrixCoeffs = static_cast<int>(c.color.matrix);
+        p.get()->vui.bEnableVideoFullRangeFlag = c.color.range == ColorRange::Full;
+        p.get()->vui.bEnableColorDescriptionPresentFlag = 1;
+        p.get()->vui.bEnableVideoSignalTypePresentFlag = 1;
+    }
+    std::string profile = c.profile;
+    if (!profile.empty() && api->param_apply_profile(p.get(), profile.c_str()) < 0)
+        throw Error(ErrorCode::InvalidArgument, "x265: profile '" + profile +
+                                                    "' does not fit this config (e.g. main, main10, main444-8, "
+                                                    "main444-10; main needs 8-bit 4:2:0)");
+}
+
+class X265Encoder final : public Encoder {
+public:
+    explicit X265Encoder(const EncoderConfig& config) : Encoder(config) {
+        api_ = api_for_depth(config_.bit_depth);
+        if (!api_)
+            sw::unsupported(kName, "encode " + std::to_string(config_.bit_depth) + "-bit",
+                            "this libx265 was built without that bit depth");
+        params_ = std::make_unique<X265Params>(api_);
+        configure(*params_, api_, config_);
+        handle_ = api_->encoder_open(params_->get());
+        if (!handle_)
+            throw Error(ErrorCode::EncoderFailure, "x265 refused the configuration (see the x265 message above)");
+        api_->encoder_parameters(handle_, params_->get());
+        picture_ = api_->picture_alloc();
+        api_->picture_init(params_->get(), picture_);
+    }
+    ~X265Encoder() override {
+        api_->picture_free(picture_);
+        api_->encoder_close(handle_);
+    }
+
+    std::string backend_name() const override { return kName; }
+    Capabilities capabilities() const override { return x265_backend().probe().codecs.at(0).caps; }
+
+    void send_frame(const Frame& frame, const FrameOptions& options) override {
+        if (flushed_) throw Error(ErrorCode::InvalidState, "x265: send_frame after flush");
+        sw::check_input_frame(config_, frame, kName);
+        const Frame& planar = sw::to_planar(frame, sw::planar_format_for(config_), scratch_);
+        api_->picture_init(params_->get(), picture_);
+        for (int p = 0; p < 3; ++p) {
+            picture_->planes[p] = planar.data(p);
+            picture_->stride[p] = planar.pitch(p);
+        }
+        picture_->bitDepth = config_.bit_depth;
+        picture_->pts = frame.pts;
+        picture_->sliceType = options.force_idr ? X265_TYPE_IDR : options.force_intra ? X265_TYPE_I : X265_TYPE_AUTO;
+        encode(picture_);
+    }
+
+    std::optional<Packet> receive_packet() override { return queue_.pop(); }
+
+    void flush() override {
+        flushed_ = true;
+        while (encode(nullptr) > 0) {
+        }
+    }
+
+    void set_bitrate(int64_t bitrate, int64_t max_bitrate) override {
+        if (config_.rc.mode != RateControlMode::CBR && config_.rc.mode != RateControlMode::VBR)
+            sw::unsupported(kName, "change the bitrate of a " + std::string(to_string(config_.rc.mode)) + " session",
+                            "open it with cbr or vbr");
+        if (bitrate <= 0) throw Error(ErrorCode::InvalidArgument, "x265: new bitrate must be > 0");
+        RateControl rc = config_.rc;
+        rc.bitrate = bitrate;
+        rc.max_bitrate = max_bitrate;
+        // x265 keeps the VBV buffer size fixed across a reconfigure; rates can move.
+        rc.vbv_size = sw::vbv_bits(config_.rc);
+        X265Params next(api_);
+        api_->encoder_parameters(handle_, next.get());
+        next.set("bitrate", rc.bitrate / 1000);
+        next.set("vbv-maxrate", (rc.mode == RateControlMode::CBR ? rc.bitrate : sw::peak_bitrate(rc)) / 1000);
+        if (api_->encoder_reconfig(handle_, next.get()) < 0)
+            throw Error(ErrorCode::EncoderFailure, "x265 refused the new bitrate " + std::to_string(bitrate));
+        config_.rc = rc;
+    }
+
+    std::vector<uint8_t> codec_headers() override {
+        x265_nal* nals = nullptr;
+        uint32_t count = 0;
+        if (api_->encoder_headers(handle_, &nals, &count) < 0)
+            throw Error(ErrorCode::EncoderFailure, "x265 could not produce VPS/SPS/PPS");
+        std::vector<uint8_t> out;
+        for (uint32_t i = 0; i < count; ++i) out.insert(out.end(), nals[i].payload, nals[i].payload + nals[i].sizeBytes);
+        return out;
+    }
+
+private:
+    int encode(x265_picture* in) {
+        x265_nal* nals = nullptr;
+        uint32_t count = 0;
+        x265_picture out;
+        api_->picture_init(params_->get(), &out);
+        const int got = api_->encoder_encode(handle_, &nals, &count, in, &out);
+        if (got < 0) throw Error(ErrorCode::EncoderFailure, "x265 failed to encode a frame");
+        if (got > 0 && count > 0) {
+            Packet packet;
+            for (uint32_t i = 0; i < count; ++i)
+                packet.data.insert(packet.data.end(), nals[i].payload, nals[i].payload + nals[i].sizeBytes);
+            packet.pts = out.pts;
+            packet.dts = out.dts;
+            packet.type = frame_type_of(out.sliceType);
+            packet.keyframe = IS_X265_TYPE_I(out.sliceType) && out.sliceType == X265_TYPE_IDR;
+            packet.qp = static_cast<int>(out.frameData.qp + 0.5);
+            queue_.push(std::move(packet));
+        }
+        return got;
+    }
+
+    const x265_api* api_ = nullptr;
+    std::unique_ptr<X265Params> params_;
+    x265_encoder* handle_ = nullptr;
+    x265_picture* picture_ = nullptr;
+    Frame scratch_;
+    sw::PacketQueue queue_;
+    bool flushed_ = false;
+};
+
+class X265Backend final : public Backend {
+public:
+    BackendInfo probe() const override {
+        BackendInfo info;
+        info.name = kName;
+        info.description = "x265 software HEVC encoder (CPU)";
+        const x265_api* api8 = api_for_depth(8);
+        info.available = api8 != nullptr;
+        if (!api8) info.reason = "libx265 has no 8-bit encoder";
+        info.version = api8 ? api8->version_str : "";
+        Capabilities caps;
+        caps.max_width = caps.max_height = 16384;
+        caps.min_width = caps.min_height = 16;
+        caps.bit_depth_10 = api_for_depth(10) != nullptr;
+        caps.yuv444 = true;
+        caps.b_frames = true;
+        caps.lossless = true;
+        caps.intra_refresh = true;
+        caps.cbr = caps.vbr = caps.constant_quality = true;
+        caps.dynamic_bitrate = caps.dynamic_bitrate_no_keyframe = true;
+        caps.zero_latency = true;
+        caps.max_slices = 16;
+        info.codecs.push_back({Codec::HEVC, caps});
+        return info;
+    }
+
+    std::unique_ptr<Encoder> create(const EncoderConfig& config) const override {
+        if (config.codec != Codec::HEVC)
+            sw::unsupported(kName, "encode " + std::string(to_string(config.codec)), "x265 encodes hevc only");
+        return std::make_unique<X265Encoder>(config);
+    }
+};
+
+}  // namespace
+
+const Backend& x265_backend() {
+    static const X265Backend backend;
+    return backend;
+}
+
+}  // namespace nvcast

@@ -1,0 +1,57 @@
+// open_source(): picks a source from the spec string.
+#include <string>
+
+#include "core/text.h"
+#include "nvcast/error.h"
+#include "nvcast/source.h"
+
+namespace nvcast {
+namespace {
+
+constexpr std::string_view kSyntheticPrefix = "synthetic:";
+constexpr int64_t kDefaultSyntheticFrames = 300;
+
+// "synthetic:1920x1080@60[:frames]" (rate may be fractional as "30000/1001").
+std::unique_ptr<FrameSource> open_synthetic_spec(std::string_view spec, const RawInputOptions& raw) {
+    const std::string usage = "expected synthetic:WIDTHxHEIGHT[@FPS][:FRAMES], e.g. synthetic:1920x1080@60:300";
+    std::string_view rest = spec.substr(kSyntheticPrefix.size());
+    int64_t frames = raw.frames >= 0 ? raw.frames : kDefaultSyntheticFrames;
+    if (const size_t colon = rest.find(':'); colon != std::string_view::npos) {
+        auto n = parse_int<int64_t>(rest.substr(colon + 1));
+        if (!n || *n <= 0) throw Error(ErrorCode::InvalidArgument, "bad frame count in '" + std::string(spec) + "': " + usage);
+        frames = raw.frames >= 0 ? std::min(*n, raw.frames) : *n;
+        rest = rest.substr(0, colon);
+    }
+    int fps_num = raw.fps_num, fps_den = raw.fps_den;
+    if (const size_t at = rest.find('@'); at != std::string_view::npos) {
+        std::string_view rate = rest.substr(at + 1);
+        fps_den = 1;
+        if (const size_t slash = rate.find('/'); slash != std::string_view::npos) {
+            auto den = parse_int<int>(rate.substr(slash + 1));
+            if (!den || *den <= 0) throw Error(ErrorCode::InvalidArgument, "bad frame rate in '" + std::string(spec) + "': " + usage);
+            fps_den = *den;
+            rate = rate.substr(0, slash);
+        }
+        auto num = parse_int<int>(rate);
+        if (!num || *num <= 0) throw Error(ErrorCode::InvalidArgument, "bad frame rate in '" + std::string(spec) + "': " + usage);
+        fps_num = *num;
+        rest = rest.substr(0, at);
+    }
+    const size_t x = rest.find('x');
+    auto w = x == std::string_view::npos ? std::nullopt : parse_int<int>(rest.substr(0, x));
+    auto h = x == std::string_view::npos ? std::nullopt : parse_int<int>(rest.substr(x + 1));
+    if (!w || !h || *w <= 0 || *h <= 0)
+        throw Error(ErrorCode::InvalidArgument, "bad size in '" + std::string(spec) + "': " + usage);
+    return open_synthetic(*w, *h, fps_num, fps_den, frames, raw.format);
+}
+
+}  // namespace
+
+std::unique_ptr<FrameSource> open_source(std::string_view spec, const RawInputOptions& raw) {
+    if (spec.starts_with(kSyntheticPrefix)) return open_synthetic_spec(spec, raw);
+    const std::string path(spec);
+    if (ends_with_ci(path, ".y4m")) return open_y4m(path);
+    return open_raw(path, raw);
+}
+
+}  // namespace nvcast
