@@ -1,0 +1,155 @@
+// H.264 RTP payload format (RFC 6184, packetization-mode 1): byte-exact packets
+// worked out by hand from the RFC, and the depayloader's inverse.
+#include <gtest/gtest.h>
+
+#include "rtp_test_util.h"
+
+using namespace nvcast;
+using namespace nvcast::test::rtp_util;
+
+namespace {
+
+const Bytes kSc = {0, 0, 0, 1};
+const Bytes kSps = {0x67, 0x42, 0x00, 0x1F};  // F=0 NRI=3 type=7
+const Bytes kPps = {0x68, 0xCE, 0x3C, 0x80};  // F=0 NRI=3 type=8
+
+rtp::PacketList packetize(size_t max_payload, const Bytes& au, bool keyframe, const Bytes& headers = {}) {
+    auto cfg = payloader_config(Codec::H264, max_payload);
+    cfg.codec_headers = headers;
+    auto p = rtp::Payloader::create(cfg);
+    return p->packetize(au, kTs, keyframe);
+}
+
+}  // namespace
+
+TEST(RtpH264, SmallNalIsASingleNalUnitPacket) {
+    // RFC 6184 §5.6: the NAL unit itself is the payload; one packet, marker set.
+    const auto packets = packetize(16, {0, 0, 0, 1, 0x41, 0xAA, 0xBB, 0xCC}, false);
+    ASSERT_EQ(packets.size(), 1u);
+    EXPECT_EQ(packets[0], pkt(true, 0x1000, {0x41, 0xAA, 0xBB, 0xCC}));
+}
+
+TEST(RtpH264, ParameterSetsGoInOneStapA) {
+    // SPS + PPS fit one STAP-A (§5.7.1): header F=0|NRI=max(3,3)|24 = 0x78, then
+    // 16-bit size + NAL unit each: 1 + 6 + 6 = 13 bytes <= 16. The 14-byte IDR slice
+    // doesn't fit behind them (13 + 2 + 14 > 16) and goes alone.
+    const Bytes idr = cat({{0x65}, ramp(0x10, 13)});
+    const Bytes au = cat({kSc, kSps, {0, 0, 1}, kPps, kSc, idr});
+    const auto packets = packetize(16, au, true);
+    ASSERT_EQ(packets.size(), 2u);
+    EXPECT_EQ(packets[0], pkt(false, 0x1000, {0x78, 0x00, 0x04, 0x67, 0x42, 0x00, 0x1F, 0x00, 0x04, 0x68, 0xCE, 0x3C, 0x80}));
+    EXPECT_EQ(packets[1], pkt(true, 0x1001, idr));
+}
+
+TEST(RtpH264, LargeNalIsSplitIntoFuA) {
+    // 31-byte NAL (header 0x41: NRI=2, type 1) with max payload 16: FU indicator
+    // 0x41&0xE0 | 28 = 0x5C; FU header S|type = 0x81, type = 0x01, E|type = 0x41;
+    // 14 payload bytes per fragment (16 - 2): 14 + 14 + 2.
+    const Bytes body = ramp(0x10, 30);
+    const Bytes au = cat({kSc, {0x41}, body});
+    const auto packets = packetize(16, au, false);
+    ASSERT_EQ(packets.size(), 3u);
+    EXPECT_EQ(packets[0], pkt(false, 0x1000, cat({{0x5C, 0x81}, ramp(0x10, 14)})));
+    EXPECT_EQ(packets[1], pkt(false, 0x1001, cat({{0x5C, 0x01}, ramp(0x1E, 14)})));
+    EXPECT_EQ(packets[2], pkt(true, 0x1002, {0x5C, 0x41, 0x2C, 0x2D}));
+}
+
+TEST(RtpH264, KeyframeWithoutParameterSetsGetsThemAndAudIsDropped) {
+    // Keyframe AU = AUD + IDR only: the configured SPS/PPS are sent in front, all three
+    // in one STAP-A (1 + 6 + 6 + 2 + 4 = 19 <= 64). The AUD (type 9) is not sent.
+    const Bytes headers = cat({kSc, kSps, kSc, kPps});
+    const Bytes au = {0, 0, 0, 1, 0x09, 0xF0, 0, 0, 0, 1, 0x65, 0xB8, 0x11, 0x22};
+    const auto packets = packetize(64, au, true, headers);
+    ASSERT_EQ(packets.size(), 1u);
+    EXPECT_EQ(packets[0], pkt(true, 0x1000, {0x78, 0x00, 0x04, 0x67, 0x42, 0x00, 0x1F, 0x00, 0x04, 0x68, 0xCE, 0x3C,
+                                             0x80, 0x00, 0x04, 0x65, 0xB8, 0x11, 0x22}));
+    // A non-key AU gets no parameter sets.
+    auto cfg = payloader_config(Codec::H264, 64);
+    cfg.codec_headers = headers;
+    auto p = rtp::Payloader::create(cfg);
+    const auto delta = p->packetize(Bytes{0, 0, 1, 0x41, 0x9A, 0x02}, kTs, false);
+    ASSERT_EQ(delta.size(), 1u);
+    EXPECT_EQ(delta[0], pkt(true, 0x1000, {0x41, 0x9A, 0x02}));
+}
+
+TEST(RtpH264, SequenceNumbersContinueAndWrap) {
+    auto cfg = payloader_config(Codec::H264, 16);
+    cfg.initial_sequence = 0xFFFF;
+    auto p = rtp::Payloader::create(cfg);
+    const auto a = p->packetize(Bytes{0, 0, 1, 0x41, 0x01}, 1000, false);
+    const auto b = p->packetize(Bytes{0, 0, 1, 0x41, 0x02}, 4000, false);
+    ASSERT_EQ(a.size(), 1u);
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(a[0][2], 0xFF);
+    EXPECT_EQ(a[0][3], 0xFF);
+    EXPECT_EQ(b[0][2], 0x00);
+    EXPECT_EQ(b[0][3], 0x00);
+    EXPECT_EQ(b[0][7], 4000 & 0xff);
+    EXPECT_EQ(p->packet_count(), 2u);
+    EXPECT_EQ(p->octet_count(), 4u);
+}
+
+TEST(RtpH264, DepayloadsSingleStapAndFu) {
+    const Bytes idr = cat({{0x65}, ramp(0x10, 13)});
+    const std::vector<Bytes> packets = {
+        pkt(false, 7, {0x78, 0x00, 0x04, 0x67, 0x42, 0x00, 0x1F, 0x00, 0x04, 0x68, 0xCE, 0x3C, 0x80}),
+        pkt(false, 8, idr),
+        pkt(false, 9, cat({{0x5C, 0x81}, ramp(0x10, 14)})),
+        pkt(true, 10, {0x5C, 0x41, 0x1E, 0x1F}),
+    };
+    rtp::DepayloaderStats stats;
+    const auto frames = depayload(Codec::H264, packets, &stats);
+    ASSERT_EQ(frames.size(), 1u);
+    EXPECT_TRUE(frames[0].complete);
+    EXPECT_TRUE(frames[0].keyframe);
+    EXPECT_EQ(frames[0].timestamp, kTs);
+    EXPECT_EQ(frames[0].packets, 4u);
+    EXPECT_EQ(frames[0].data, cat({kSc, kSps, kSc, kPps, kSc, idr, kSc, {0x41}, ramp(0x10, 14), {0x1E, 0x1F}}));
+    EXPECT_EQ(stats.lost, 0u);
+    EXPECT_EQ(stats.frames, 1u);
+}
+
+TEST(RtpH264, LostFragmentMakesTheFrameIncomplete) {
+    // Frame 1 (ts kTs) loses its middle FU-A; frame 2 (another timestamp) is whole.
+    std::vector<Bytes> packets = {
+        pkt(false, 100, cat({{0x5C, 0x81}, ramp(0x10, 14)})),
+        // seq 101 lost
+        pkt(true, 102, {0x5C, 0x41, 0x2C, 0x2D}),
+    };
+    Bytes next = pkt(true, 103, {0x41, 0x77});
+    next[7] = 0x05;  // different timestamp
+    packets.push_back(next);
+    rtp::DepayloaderStats stats;
+    const auto frames = depayload(Codec::H264, packets, &stats);
+    ASSERT_EQ(frames.size(), 2u);
+    EXPECT_FALSE(frames[0].complete);
+    EXPECT_TRUE(frames[0].data.empty());
+    EXPECT_TRUE(frames[1].complete);
+    EXPECT_EQ(frames[1].data, (Bytes{0, 0, 0, 1, 0x41, 0x77}));
+    EXPECT_EQ(stats.lost, 1u);
+    EXPECT_EQ(stats.incomplete_frames, 1u);
+    EXPECT_EQ(stats.frames, 1u);
+}
+
+TEST(RtpH264, ReorderedPacketsAreReassembled) {
+    const std::vector<Bytes> packets = {
+        pkt(false, 9, cat({{0x5C, 0x81}, ramp(0x10, 14)})),
+        pkt(true, 11, {0x5C, 0x41, 0x2C, 0x2D}),
+        pkt(false, 10, cat({{0x5C, 0x01}, ramp(0x1E, 14)})),
+    };
+    rtp::DepayloaderStats stats;
+    const auto frames = depayload(Codec::H264, packets, &stats);
+    ASSERT_EQ(frames.size(), 1u);
+    ASSERT_TRUE(frames[0].complete);
+    EXPECT_EQ(frames[0].data, cat({kSc, {0x41}, ramp(0x10, 30)}));
+    EXPECT_EQ(stats.reordered, 1u);
+    EXPECT_EQ(stats.lost, 0u);
+}
+
+TEST(RtpH264, PayloaderRejectsBadSizes) {
+    auto cfg = payloader_config(Codec::H264, 8);
+    EXPECT_THROW(rtp::Payloader::create(cfg), Error);
+    cfg.max_payload = 1200;
+    cfg.payload_type = 200;
+    EXPECT_THROW(rtp::Payloader::create(cfg), Error);
+}
