@@ -1,0 +1,191 @@
+// Colour conversion (and HDR -> SDR tone mapping) of one 8x2-pixel tile.
+// The CUDA kernel runs one tile per thread; the C++ reference loops over tiles.
+#pragma once
+
+#include "gpu/color_math.h"
+#include "gpu/pixel_access.h"
+
+namespace nvcast::gpu {
+
+constexpr int kTileW = 8;
+constexpr int kTileH = 2;
+
+enum : int { kTransferPq = 16, kTransferHlg = 18 };
+
+struct ConvertParams {
+    PixelFormat src_format = PixelFormat::I420;
+    PixelFormat dst_format = PixelFormat::I420;
+    bool src_yuv = true;
+    bool dst_yuv = true;
+    bool block_chroma = false;  // source and destination both 4:2:0: keep chroma on its grid
+    // source code -> normalised: (code - offset) * scale; then matrix -> R'G'B'
+    float src_offset[3] = {0, 0, 0};
+    float src_scale[3] = {1, 1, 1};
+    float src_matrix[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+    // R'G'B' -> normalised destination components; code = n * scale + offset
+    float dst_matrix[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+    float dst_scale[3] = {1, 1, 1};
+    float dst_offset[3] = {0, 0, 0};
+    int dst_max = 255;
+    // HDR -> SDR
+    bool tonemap = false;
+    int transfer = kTransferPq;
+    float hlg_peak = 1000.0f;          // Lw, cd/m^2
+    float hlg_gamma_minus_1 = 0.2f;    // system gamma - 1
+    float gamut[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};  // linear BT.2020 -> BT.709, pre-divided by the target peak
+    ToneParams tone;
+};
+
+// Linearise R'G'B' (BT.2020 PQ or HLG), map the gamut, tone map and re-encode with the BT.709 OETF.
+NVCAST_HD void tonemap_pixel(const ConvertParams& p, float (&rgb)[3]) {
+    float lin[3];
+    if (p.transfer == kTransferHlg) {
+        float e[3];
+        for (int i = 0; i < 3; ++i) e[i] = hlg_inverse_oetf(rgb[i]);
+        const float ys = 0.2627f * e[0] + 0.6780f * e[1] + 0.0593f * e[2];
+        const float gain = ys > 0.0f ? p.hlg_peak * powf(ys, p.hlg_gamma_minus_1) : 0.0f;
+        for (int i = 0; i < 3; ++i) lin[i] = gain * e[i];
+    } else {
+        for (int i = 0; i < 3; ++i) lin[i] = pq_eotf(rgb[i]);
+    }
+    float out[3];
+    mat3_mul(p.gamut, lin, out);  // BT.709 linear, 1.0 = target peak
+    const float m = fmaxf(fmaxf(out[0], out[1]), out[2]);
+    if (m > 1e-6f) {
+        const float gain = tone_curve(p.tone, m) / m;
+        for (int i = 0; i < 3; ++i) out[i] *= gain;
+    }
+    for (int i = 0; i < 3; ++i) rgb[i] = bt709_oetf(out[i]);
+}
+
+// Reads the tile's pixels as normalised source components (Y'CbCr or R'G'B'); edges replicate.
+NVCAST_HD void load_tile(const PlaneSet& s, const ConvertParams& p, int x0, int y0,
+                         float (&c)[kTileH][kTileW][3]) {
+    const Layout l = layout_of(s.format);
+    for (int r = 0; r < kTileH; ++r) {
+        const int y = y0 + r < s.height ? y0 + r : s.height - 1;
+        const uint8_t* row = s.data[0] + static_cast<size_t>(y) * s.pitch[0];
+        for (int i = 0; i < kTileW; ++i) {
+            const int x = x0 + i < s.width ? x0 + i : s.width - 1;
+            if (l.packed) {
+                int rgb[3];
+                read_rgb(row + static_cast<size_t>(x) * l.bytes, s.format, rgb);
+                for (int k = 0; k < 3; ++k) c[r][i][k] = normalize_code(rgb[k], p.src_offset[k], p.src_scale[k]);
+            } else {
+                c[r][i][0] = normalize_code(read_sample(row, x, l), p.src_offset[0], p.src_scale[0]);
+            }
+        }
+    }
+    if (l.packed) return;
+    if (l.shift_x == 0) {  // 4:4:4
+        for (int r = 0; r < kTileH; ++r) {
+            const int y = y0 + r < s.height ? y0 + r : s.height - 1;
+            for (int i = 0; i < kTileW; ++i) {
+                const int x = x0 + i < s.width ? x0 + i : s.width - 1;
+                int cb, cr;
+                read_chroma(s, l, x, y, cb, cr);
+                c[r][i][1] = normalize_code(cb, p.src_offset[1], p.src_scale[1]);
+                c[r][i][2] = normalize_code(cr, p.src_offset[2], p.src_scale[2]);
+            }
+        }
+        return;
+    }
+    // 4:2:0 (tiles start on even rows and columns; sizes are even)
+    const int cw = s.width >> 1, ch = s.height >> 1;
+    const int cx0 = x0 >> 1, cy0 = y0 >> 1;
+    if (p.block_chroma) {
+        for (int j = 0; j < kTileW / 2; ++j) {
+            const int cx = cx0 + j < cw ? cx0 + j : cw - 1;
+            int cb, cr;
+            read_chroma(s, l, cx, cy0, cb, cr);
+            const float fb = normalize_code(cb, p.src_offset[1], p.src_scale[1]);
+            const float fr = normalize_code(cr, p.src_offset[2], p.src_scale[2]);
+            for (int r = 0; r < kTileH; ++r)
+                for (int k = 0; k < 2; ++k) {
+                    c[r][2 * j + k][1] = fb;
+                    c[r][2 * j + k][2] = fr;
+                }
+        }
+        return;
+    }
+    // Bilinear upsampling, chroma sited at the centre of each 2x2 luma block:
+    // luma x=2k sits at chroma k-1/4 (3/4 of k, 1/4 of k-1); x=2k+1 at k+1/4 (3/4 of k, 1/4 of k+1).
+    float win[3][kTileW / 2 + 2][2];  // chroma rows cy0-1..cy0+1, columns cx0-1..cx0+4
+    for (int jr = 0; jr < 3; ++jr) {
+        const int cy = clamp_to(cy0 - 1 + jr, 0, ch - 1);
+        for (int jc = 0; jc < kTileW / 2 + 2; ++jc) {
+            const int cx = clamp_to(cx0 - 1 + jc, 0, cw - 1);
+            int cb, cr;
+            read_chroma(s, l, cx, cy, cb, cr);
+            win[jr][jc][0] = normalize_code(cb, p.src_offset[1], p.src_scale[1]);
+            win[jr][jc][1] = normalize_code(cr, p.src_offset[2], p.src_scale[2]);
+        }
+    }
+    for (int r = 0; r < kTileH; ++r) {
+        const int ro = r == 0 ? 0 : 2;  // the neighbouring chroma row: above for even rows, below for odd
+        for (int i = 0; i < kTileW; ++i) {
+            const int k = i >> 1;
+            const int co = (i & 1) ? k + 2 : k;  // neighbouring column index in win
+            for (int q = 0; q < 2; ++q) {
+                const float near_row = 0.75f * win[1][k + 1][q] + 0.25f * win[1][co][q];
+                const float far_row = 0.75f * win[ro][k + 1][q] + 0.25f * win[ro][co][q];
+                c[r][i][1 + q] = 0.75f * near_row + 0.25f * far_row;
+            }
+        }
+    }
+}
+
+// Writes the tile from R'G'B' values, converting to the destination components.
+NVCAST_HD void store_tile(const PlaneSet& d, const ConvertParams& p, int x0, int y0,
+                          const float (&rgb)[kTileH][kTileW][3]) {
+    const Layout l = layout_of(d.format);
+    for (int r = 0; r < kTileH && y0 + r < d.height; ++r) {
+        uint8_t* row = d.data[0] + static_cast<size_t>(y0 + r) * d.pitch[0];
+        for (int i = 0; i < kTileW && x0 + i < d.width; ++i) {
+            const float(&v)[3] = rgb[r][i];
+            if (l.packed) {
+                int codes[3];
+                for (int k = 0; k < 3; ++k) codes[k] = quantize(v[k], p.dst_scale[k], p.dst_offset[k], p.dst_max);
+                write_rgb(row + static_cast<size_t>(x0 + i) * l.bytes, d.format, codes);
+                continue;
+            }
+            const float yn = p.dst_matrix[0] * v[0] + p.dst_matrix[1] * v[1] + p.dst_matrix[2] * v[2];
+            write_sample(row, x0 + i, l, quantize(yn, p.dst_scale[0], p.dst_offset[0], p.dst_max));
+            if (l.shift_x == 0) {
+                float yuv[3];
+                mat3_mul(p.dst_matrix, v, yuv);
+                write_chroma(d, l, x0 + i, y0 + r,
+                             quantize(yuv[1], p.dst_scale[1], p.dst_offset[1], p.dst_max),
+                             quantize(yuv[2], p.dst_scale[2], p.dst_offset[2], p.dst_max));
+            }
+        }
+    }
+    if (l.packed || l.shift_x == 0) return;
+    const int cy = y0 >> 1;
+    for (int j = 0; j < kTileW / 2 && x0 + 2 * j < d.width; ++j) {
+        float avg[3];
+        for (int k = 0; k < 3; ++k)
+            avg[k] = ((rgb[0][2 * j][k] + rgb[0][2 * j + 1][k]) + (rgb[1][2 * j][k] + rgb[1][2 * j + 1][k])) * 0.25f;
+        float yuv[3];
+        mat3_mul(p.dst_matrix, avg, yuv);
+        write_chroma(d, l, (x0 >> 1) + j, cy, quantize(yuv[1], p.dst_scale[1], p.dst_offset[1], p.dst_max),
+                     quantize(yuv[2], p.dst_scale[2], p.dst_offset[2], p.dst_max));
+    }
+}
+
+NVCAST_HD void convert_tile(const PlaneSet& s, const PlaneSet& d, const ConvertParams& p, int tx, int ty) {
+    const int x0 = tx * kTileW, y0 = ty * kTileH;
+    float c[kTileH][kTileW][3];
+    load_tile(s, p, x0, y0, c);
+    for (int r = 0; r < kTileH; ++r)
+        for (int i = 0; i < kTileW; ++i) {
+            if (p.src_yuv) {
+                const float yuv[3] = {c[r][i][0], c[r][i][1], c[r][i][2]};
+                mat3_mul(p.src_matrix, yuv, c[r][i]);
+            }
+            if (p.tonemap) tonemap_pixel(p, c[r][i]);
+        }
+    store_tile(d, p, x0, y0, c);
+}
+
+}  // namespace nvcast::gpu
