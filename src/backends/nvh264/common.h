@@ -1,0 +1,65 @@
+// nvh264: shared types and the NVCAST_HD marker for per-block arithmetic that
+// the CUDA port compiles for both host and device from the same source.
+#pragma once
+
+#include <cstdint>
+
+#if defined(__CUDACC__)
+#define NVCAST_HD __host__ __device__ __forceinline__
+#else
+#define NVCAST_HD inline
+#endif
+
+namespace nvcast::nvh264 {
+
+NVCAST_HD int clip3(int lo, int hi, int v) { return v < lo ? lo : (v > hi ? hi : v); }
+NVCAST_HD uint8_t clip_pixel(int v) { return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v)); }
+NVCAST_HD int iabs(int v) { return v < 0 ? -v : v; }
+NVCAST_HD int imin(int a, int b) { return a < b ? a : b; }
+NVCAST_HD int imax(int a, int b) { return a > b ? a : b; }
+NVCAST_HD int median3(int a, int b, int c) { return imax(imin(a, b), imin(imax(a, b), c)); }
+
+struct Mv {
+    int16_t x = 0;
+    int16_t y = 0;
+    friend bool operator==(const Mv&, const Mv&) = default;
+};
+
+enum MbType : uint8_t {
+    kMbI16x16,
+    kMbI4x4,
+    kMbP16x16,
+    kMbP16x8,
+    kMbP8x16,
+    kMbP8x8,
+    kMbPSkip,
+};
+
+NVCAST_HD bool is_intra(uint8_t type) { return type == kMbI16x16 || type == kMbI4x4; }
+
+// Coding order of luma 4x4 blocks (luma4x4BlkIdx) -> raster index y4*4+x4 and back.
+constexpr uint8_t kBlkToRaster[16] = {0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15};
+constexpr uint8_t kRasterToBlk[16] = {0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15};
+// Zig-zag scan of a 4x4 block (frame macroblocks): scan position -> raster index.
+constexpr uint8_t kZigzag4x4[16] = {0, 1, 4, 8, 5, 2, 3, 6, 9, 12, 13, 10, 7, 11, 14, 15};
+
+// Everything the later stages need to know about one coded macroblock.
+struct MbInfo {
+    uint8_t type = kMbPSkip;
+    uint8_t i16_mode = 0;      // Intra16x16PredMode
+    uint8_t chroma_mode = 0;   // intra_chroma_pred_mode
+    uint8_t cbp = 0;           // bits 0-3 luma 8x8, bits 4-5 chroma (0, 1 = DC only, 2 = DC + AC)
+    int8_t qp = 0;
+    uint16_t slice = 0;
+    uint8_t i4_mode[16] = {};  // raster 4x4 order
+    Mv mv[16];                 // raster 4x4 order, quarter-pel; zero for intra
+    Mv mvd[4];                 // per partition, coded difference
+    uint8_t nnz[16] = {};      // total_coeff per luma 4x4 (raster; AC only for I16x16)
+    uint8_t nnz_c[2][4] = {};  // total_coeff of chroma AC blocks (raster 2x2)
+    int16_t luma_dc[16] = {};      // zig-zag order (I16x16)
+    int16_t luma[16][16] = {};     // [raster block][scan pos]; pos 0 unused for I16x16
+    int16_t chroma_dc[2][4] = {};  // raster 2x2
+    int16_t chroma_ac[2][4][16] = {};  // [plane][raster block][scan pos]; pos 0 unused
+};
+
+}  // namespace nvcast::nvh264

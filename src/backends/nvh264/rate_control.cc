@@ -1,0 +1,76 @@
+#include "backends/nvh264/rate_control.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nvcast::nvh264 {
+
+double RateControl::qstep(double qp) { return 0.625 * std::pow(2.0, qp / 6.0); }
+double RateControl::qp_of(double q) { return 6.0 * std::log2(q / 0.625); }
+
+void RateControl::init(const EncoderConfig& cfg, int qp_min, int qp_max) {
+    mode_ = cfg.rc.mode == RateControlMode::ConstantQuality ? RateControlMode::CQP : cfg.rc.mode;
+    cqp_ = cfg.rc.mode == RateControlMode::ConstantQuality ? cfg.rc.quality : cfg.rc.qp;
+    qp_min_ = qp_min;
+    qp_max_ = qp_max;
+    fps_ = static_cast<double>(cfg.fps_num) / cfg.fps_den;
+    vbv_derived_ = cfg.rc.vbv_size == 0;
+    vbv_size_ = static_cast<double>(cfg.rc.vbv_size);
+    set_bitrate(cfg.rc.bitrate, cfg.rc.max_bitrate);
+}
+
+void RateControl::set_bitrate(int64_t bitrate, int64_t max_bitrate) {
+    bitrate_ = static_cast<double>(bitrate);
+    max_bitrate_ = max_bitrate > 0 ? static_cast<double>(max_bitrate)
+                                   : (mode_ == RateControlMode::VBR ? 1.5 * bitrate_ : bitrate_);
+    if (mode_ == RateControlMode::CBR) max_bitrate_ = bitrate_;
+    if (vbv_derived_) vbv_size_ = mode_ == RateControlMode::CBR ? bitrate_ : 2.0 * max_bitrate_;
+    fullness_ = std::min(fullness_, vbv_size_);
+}
+
+int RateControl::frame_qp(bool intra, double complexity) {
+    if (mode_ == RateControlMode::CQP) return std::clamp(intra ? cqp_ - 3 : cqp_, qp_min_, qp_max_);
+    complexity = std::max(complexity, 1.0);
+    const double per_frame = bitrate_ / fps_;
+    double target;
+    if (mode_ == RateControlMode::CBR) {
+        // Aim to bring the bucket back to half full over about half a second.
+        const double correction = (vbv_size_ * 0.5 - fullness_) / std::max(1.0, fps_ * 0.5);
+        target = per_frame + correction;
+        if (intra && frames_ > 0) target = std::max(target, per_frame * 3);
+    } else {
+        const double avg = avg_complexity_ > 0 ? avg_complexity_ : complexity;
+        target = per_frame * std::pow(complexity / avg, 0.4) * rate_factor_;
+        if (intra) target *= 2.5;
+    }
+    // Never plan past what the bucket can take.
+    target = std::clamp(target, per_frame * 0.1, std::max(per_frame * 0.1, (vbv_size_ - fullness_) * 0.9));
+    const double model = model_[intra ? 1 : 0] > 0 ? model_[intra ? 1 : 0] : (intra ? 2.0 : 1.0);
+    int qp = static_cast<int>(std::lround(qp_of(model * complexity / target)));
+    if (last_qp_ >= 0 && !intra && mode_ == RateControlMode::VBR) qp = std::clamp(qp, last_qp_ - 4, last_qp_ + 4);
+    if (frames_ == 0 && model_[1] == 0) qp = std::max(qp, 20);
+    return std::clamp(qp, qp_min_, qp_max_);
+}
+
+bool RateControl::fits(int64_t bits) const {
+    if (mode_ == RateControlMode::CQP) return true;
+    return fullness_ + static_cast<double>(bits) <= vbv_size_;
+}
+
+void RateControl::update(bool intra, int qp, double complexity, int64_t bits) {
+    last_qp_ = qp;
+    ++frames_;
+    total_bits_ += static_cast<double>(bits);
+    if (mode_ == RateControlMode::CQP) return;
+    const double observed = static_cast<double>(bits) * qstep(qp) / std::max(complexity, 1.0);
+    double& m = model_[intra ? 1 : 0];
+    m = m > 0 ? 0.5 * m + 0.5 * observed : observed;
+    if (!intra) avg_complexity_ = avg_complexity_ > 0 ? 0.9 * avg_complexity_ + 0.1 * complexity : complexity;
+    fullness_ = std::max(0.0, fullness_ + static_cast<double>(bits) - max_bitrate_ / fps_);
+    if (mode_ == RateControlMode::VBR) {
+        const double expected = bitrate_ / fps_ * static_cast<double>(frames_);
+        rate_factor_ = std::clamp(expected / std::max(total_bits_, 1.0), 0.5, 2.0);
+    }
+}
+
+}  // namespace nvcast::nvh264
