@@ -32,23 +32,23 @@ int RateControl::frame_qp(bool intra, double complexity) {
     if (mode_ == RateControlMode::CQP) return std::clamp(intra ? cqp_ - 3 : cqp_, qp_min_, qp_max_);
     complexity = std::max(complexity, 1.0);
     const double per_frame = bitrate_ / fps_;
+    // Pay back (or spend) the accumulated deviation from the target over about half a second.
+    const double horizon = std::max(4.0, fps_ * 0.5);
     double target;
     if (mode_ == RateControlMode::CBR) {
-        // Aim to bring the bucket back to half full over about half a second.
-        const double correction = (vbv_size_ * 0.5 - fullness_) / std::max(1.0, fps_ * 0.5);
-        target = per_frame + correction;
-        if (intra && frames_ > 0) target = std::max(target, per_frame * 3);
+        target = per_frame - debt_ / horizon;
+        if (intra) target = std::max(target, per_frame * 4);
     } else {
         const double avg = avg_complexity_ > 0 ? avg_complexity_ : complexity;
-        target = per_frame * std::pow(complexity / avg, 0.4) * rate_factor_;
-        if (intra) target *= 2.5;
+        target = per_frame * std::pow(complexity / avg, 0.4) - debt_ / (4 * horizon);
+        if (intra) target = std::max(target, per_frame * 4);
     }
     // Never plan past what the bucket can take.
-    target = std::clamp(target, per_frame * 0.1, std::max(per_frame * 0.1, (vbv_size_ - fullness_) * 0.9));
-    const double model = model_[intra ? 1 : 0] > 0 ? model_[intra ? 1 : 0] : (intra ? 2.0 : 1.0);
+    const double room = std::max(per_frame * 0.1, (vbv_size_ - fullness_) * 0.8);
+    target = std::clamp(target, per_frame * 0.2, room);
+    const double model = model_[intra ? 1 : 0] > 0 ? model_[intra ? 1 : 0] : (intra ? 1.2 : 0.6);
     int qp = static_cast<int>(std::lround(qp_of(model * complexity / target)));
-    if (last_qp_ >= 0 && !intra && mode_ == RateControlMode::VBR) qp = std::clamp(qp, last_qp_ - 4, last_qp_ + 4);
-    if (frames_ == 0 && model_[1] == 0) qp = std::max(qp, 20);
+    if (last_qp_ >= 0 && !intra) qp = std::clamp(qp, last_qp_ - 6, last_qp_ + 6);
     return std::clamp(qp, qp_min_, qp_max_);
 }
 
@@ -67,10 +67,7 @@ void RateControl::update(bool intra, int qp, double complexity, int64_t bits) {
     m = m > 0 ? 0.5 * m + 0.5 * observed : observed;
     if (!intra) avg_complexity_ = avg_complexity_ > 0 ? 0.9 * avg_complexity_ + 0.1 * complexity : complexity;
     fullness_ = std::max(0.0, fullness_ + static_cast<double>(bits) - max_bitrate_ / fps_);
-    if (mode_ == RateControlMode::VBR) {
-        const double expected = bitrate_ / fps_ * static_cast<double>(frames_);
-        rate_factor_ = std::clamp(expected / std::max(total_bits_, 1.0), 0.5, 2.0);
-    }
+    debt_ += static_cast<double>(bits) - bitrate_ / fps_;
 }
 
 }  // namespace nvcast::nvh264

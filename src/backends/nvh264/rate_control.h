@@ -40,7 +40,7 @@ private:
     double fullness_ = 0;  // bits in the encoder-side leaky bucket (drains at the peak rate)
     double model_[2] = {0, 0};  // bits * qstep / complexity, per frame class (0: P, 1: I)
     double avg_complexity_ = 0;
-    double rate_factor_ = 1;   // VBR: long-term correction
+    double debt_ = 0;          // bits spent beyond the target so far (negative: under)
     double total_bits_ = 0;
     int64_t frames_ = 0;
     int last_qp_ = -1;
