@@ -1,0 +1,52 @@
+// CUDA driver entry points that NVENC clients load (FFmpeg's dynlink_loader.h requires
+// every one of them to exist) but the emulator does not implement: kernels, modules,
+// textures, graphics interop, external memory. Each returns CUDA_ERROR_NOT_SUPPORTED.
+// Arguments are ignored, so the empty parameter lists are ABI-safe for any caller.
+#include <ffnvcodec/dynlink_cuda.h>
+
+#define NVCAST_CUDA_STUB(name) \
+    extern "C" __attribute__((visibility("default"))) CUresult name() { return static_cast<CUresult>(801); }
+
+NVCAST_CUDA_STUB(cuLaunchKernel)
+NVCAST_CUDA_STUB(cuStreamAddCallback)
+NVCAST_CUDA_STUB(cuLinkCreate)
+NVCAST_CUDA_STUB(cuLinkAddData)
+NVCAST_CUDA_STUB(cuLinkComplete)
+NVCAST_CUDA_STUB(cuLinkDestroy)
+NVCAST_CUDA_STUB(cuModuleLoadData)
+NVCAST_CUDA_STUB(cuModuleUnload)
+NVCAST_CUDA_STUB(cuModuleGetFunction)
+NVCAST_CUDA_STUB(cuModuleGetGlobal)
+NVCAST_CUDA_STUB(cuTexObjectCreate)
+NVCAST_CUDA_STUB(cuTexObjectDestroy)
+NVCAST_CUDA_STUB(cuGLGetDevices_v2)
+NVCAST_CUDA_STUB(cuGraphicsGLRegisterImage)
+NVCAST_CUDA_STUB(cuGraphicsUnregisterResource)
+NVCAST_CUDA_STUB(cuGraphicsMapResources)
+NVCAST_CUDA_STUB(cuGraphicsUnmapResources)
+NVCAST_CUDA_STUB(cuGraphicsSubResourceGetMappedArray)
+NVCAST_CUDA_STUB(cuGraphicsResourceGetMappedPointer_v2)
+NVCAST_CUDA_STUB(cuImportExternalMemory)
+NVCAST_CUDA_STUB(cuDestroyExternalMemory)
+NVCAST_CUDA_STUB(cuExternalMemoryGetMappedBuffer)
+NVCAST_CUDA_STUB(cuExternalMemoryGetMappedMipmappedArray)
+NVCAST_CUDA_STUB(cuMipmappedArrayGetLevel)
+NVCAST_CUDA_STUB(cuMipmappedArrayDestroy)
+NVCAST_CUDA_STUB(cuImportExternalSemaphore)
+NVCAST_CUDA_STUB(cuDestroyExternalSemaphore)
+NVCAST_CUDA_STUB(cuSignalExternalSemaphoresAsync)
+NVCAST_CUDA_STUB(cuWaitExternalSemaphoresAsync)
+NVCAST_CUDA_STUB(cuArray3DCreate_v2)
+NVCAST_CUDA_STUB(cuArrayCreate_v2)
+NVCAST_CUDA_STUB(cuArrayDestroy)
+NVCAST_CUDA_STUB(cuEGLStreamProducerConnect)
+NVCAST_CUDA_STUB(cuEGLStreamProducerDisconnect)
+NVCAST_CUDA_STUB(cuEGLStreamConsumerDisconnect)
+NVCAST_CUDA_STUB(cuEGLStreamProducerPresentFrame)
+NVCAST_CUDA_STUB(cuEGLStreamProducerReturnFrame)
+NVCAST_CUDA_STUB(cuD3D11GetDevice)
+NVCAST_CUDA_STUB(cuD3D11GetDevices)
+NVCAST_CUDA_STUB(cuGraphicsD3D11RegisterResource)
+NVCAST_CUDA_STUB(cuPointerGetAttribute)
+NVCAST_CUDA_STUB(cuFuncGetAttribute)
+NVCAST_CUDA_STUB(cuOccupancyMaxPotentialBlockSize)

@@ -1,0 +1,169 @@
+#include "backends/nvenc/encode_config.h"
+
+#include <algorithm>
+
+#include "backends/nvenc/av1_api.h"
+#include "backends/nvenc/caps.h"
+#include "backends/nvenc/input.h"
+
+namespace nvcast::nvenc {
+
+const GUID& preset_guid(int preset) {
+    static const GUID* presets[] = {&NV_ENC_PRESET_P1_GUID, &NV_ENC_PRESET_P2_GUID, &NV_ENC_PRESET_P3_GUID,
+                                    &NV_ENC_PRESET_P4_GUID, &NV_ENC_PRESET_P5_GUID, &NV_ENC_PRESET_P6_GUID,
+                                    &NV_ENC_PRESET_P7_GUID};
+    return *presets[std::clamp(preset, 1, 7) - 1];
+}
+
+NV_ENC_TUNING_INFO tuning_info(Tuning tuning) {
+    switch (tuning) {
+        case Tuning::HighQuality: return NV_ENC_TUNING_INFO_HIGH_QUALITY;
+        case Tuning::LowLatency: return NV_ENC_TUNING_INFO_LOW_LATENCY;
+        case Tuning::UltraLowLatency: return NV_ENC_TUNING_INFO_ULTRA_LOW_LATENCY;
+        case Tuning::Lossless: return NV_ENC_TUNING_INFO_LOSSLESS;
+    }
+    return NV_ENC_TUNING_INFO_HIGH_QUALITY;
+}
+
+namespace {
+
+uint32_t clamp_rate(int64_t bits) { return static_cast<uint32_t>(std::clamp<int64_t>(bits, 0, 0xffffffffLL)); }
+
+void fill_vui(const ColorDescription& c, NV_ENC_CONFIG_H264_VUI_PARAMETERS& vui) {
+    if (!c.specified()) return;
+    vui.videoSignalTypePresentFlag = 1;
+    vui.videoFormat = 5;  // unspecified
+    vui.videoFullRangeFlag = c.range == ColorRange::Full;
+    vui.colourDescriptionPresentFlag = 1;
+    vui.colourPrimaries = static_cast<uint32_t>(c.primaries);
+    vui.transferCharacteristics = static_cast<uint32_t>(c.transfer);
+    vui.colourMatrix = static_cast<uint32_t>(c.matrix);
+}
+
+}  // namespace
+
+void apply_rate_control(const EncoderConfig& cfg, NV_ENC_RC_PARAMS& rc) {
+    const RateControl& r = cfg.rc;
+    rc.averageBitRate = 0;
+    rc.maxBitRate = 0;
+    rc.vbvBufferSize = 0;
+    rc.vbvInitialDelay = 0;
+    rc.targetQuality = 0;
+    if (cfg.tuning == Tuning::Lossless) {
+        rc.rateControlMode = NV_ENC_PARAMS_RC_CONSTQP;
+        rc.constQP = {0, 0, 0};
+        return;
+    }
+    switch (r.mode) {
+        case RateControlMode::CQP:
+            rc.rateControlMode = NV_ENC_PARAMS_RC_CONSTQP;
+            rc.constQP.qpInterP = static_cast<uint32_t>(r.qp);
+            rc.constQP.qpInterB = static_cast<uint32_t>(std::min(r.qp + 2, 51));
+            rc.constQP.qpIntra = static_cast<uint32_t>(std::max(r.qp - 3, 0));
+            break;
+        case RateControlMode::CBR:
+            rc.rateControlMode = NV_ENC_PARAMS_RC_CBR;
+            rc.averageBitRate = clamp_rate(r.bitrate);
+            rc.maxBitRate = clamp_rate(r.bitrate);
+            rc.vbvBufferSize = clamp_rate(r.vbv_size > 0 ? r.vbv_size : r.bitrate);
+            rc.vbvInitialDelay = rc.vbvBufferSize;
+            break;
+        case RateControlMode::VBR:
+            rc.rateControlMode = NV_ENC_PARAMS_RC_VBR;
+            rc.averageBitRate = clamp_rate(r.bitrate);
+            rc.maxBitRate = clamp_rate(r.max_bitrate > 0 ? r.max_bitrate : r.bitrate * 3 / 2);
+            rc.vbvBufferSize = clamp_rate(r.vbv_size);
+            break;
+        case RateControlMode::ConstantQuality:
+            rc.rateControlMode = NV_ENC_PARAMS_RC_VBR;  // VBR with averageBitRate 0 = constant quality
+            rc.targetQuality = static_cast<uint8_t>(std::clamp(r.quality, 1, 51));
+            break;
+    }
+}
+
+void build_session_params(const SessionHandle& s, const EncoderConfig& cfg, SessionParams& out) {
+    out = SessionParams{};
+    const GUID& codec = codec_guid(cfg.codec);
+    NV_ENC_PRESET_CONFIG preset{};
+    preset.version = s.api().struct_version(4, true);
+    preset.presetCfg.version = s.api().struct_version(7, true);
+    s.check(s.fn().nvEncGetEncodePresetConfigEx(s.encoder(), codec, preset_guid(cfg.preset), tuning_info(cfg.tuning),
+                                                 &preset),
+            "nvEncGetEncodePresetConfigEx");
+    NV_ENC_CONFIG& c = out.config;
+    c = preset.presetCfg;
+    c.version = s.api().struct_version(7, true);
+    c.rcParams.version = s.api().struct_version(1);
+    c.gopLength = cfg.gop_length == kInfiniteGop ? NVENC_INFINITE_GOPLENGTH : static_cast<uint32_t>(cfg.gop_length);
+    c.frameIntervalP = cfg.b_frames + 1;
+    c.frameFieldMode = NV_ENC_PARAMS_FRAME_FIELD_MODE_FRAME;
+    apply_rate_control(cfg, c.rcParams);
+    if (cfg.b_frames == 0) c.rcParams.zeroReorderDelay = 1;
+
+    const bool yuv444 = cfg.chroma == ChromaFormat::YUV444;
+    const uint32_t ir_period = static_cast<uint32_t>(
+        cfg.intra_refresh_period > 0 ? cfg.intra_refresh_period
+                                     : (cfg.gop_length > 0 ? cfg.gop_length : std::max(1, cfg.fps_num / cfg.fps_den)));
+    if (cfg.codec == Codec::H264) {
+        NV_ENC_CONFIG_H264& h = c.encodeCodecConfig.h264Config;
+        h.idrPeriod = c.gopLength;
+        h.chromaFormatIDC = yuv444 ? 3 : 1;
+        h.repeatSPSPPS = 1;  // parameter sets before every IDR: joinable streams
+        h.qpPrimeYZeroTransformBypassFlag = cfg.tuning == Tuning::Lossless;
+        if (cfg.intra_refresh) {
+            h.enableIntraRefresh = 1;
+            h.intraRefreshPeriod = ir_period;
+            h.intraRefreshCnt = std::max<uint32_t>(1, std::min<uint32_t>(ir_period - 1, 16));
+        }
+        if (cfg.slices > 1) {
+            h.sliceMode = 3;
+            h.sliceModeData = static_cast<uint32_t>(cfg.slices);
+        }
+        fill_vui(cfg.color, h.h264VUIParameters);
+        if (yuv444 || cfg.tuning == Tuning::Lossless) c.profileGUID = NV_ENC_H264_PROFILE_HIGH_444_GUID;
+        else if (cfg.profile == "baseline") c.profileGUID = NV_ENC_H264_PROFILE_BASELINE_GUID;
+        else if (cfg.profile == "main") c.profileGUID = NV_ENC_H264_PROFILE_MAIN_GUID;
+        else if (cfg.profile == "high") c.profileGUID = NV_ENC_H264_PROFILE_HIGH_GUID;
+        else c.profileGUID = NV_ENC_CODEC_PROFILE_AUTOSELECT_GUID;
+    } else if (cfg.codec == Codec::HEVC) {
+        NV_ENC_CONFIG_HEVC& h = c.encodeCodecConfig.hevcConfig;
+        h.idrPeriod = c.gopLength;
+        h.chromaFormatIDC = yuv444 ? 3 : 1;
+        h.pixelBitDepthMinus8 = static_cast<uint32_t>(cfg.bit_depth - 8);
+        h.repeatSPSPPS = 1;
+        if (cfg.intra_refresh) {
+            h.enableIntraRefresh = 1;
+            h.intraRefreshPeriod = ir_period;
+            h.intraRefreshCnt = std::max<uint32_t>(1, std::min<uint32_t>(ir_period - 1, 16));
+        }
+        if (cfg.slices > 1) {
+            h.sliceMode = 3;
+            h.sliceModeData = static_cast<uint32_t>(cfg.slices);
+        }
+        fill_vui(cfg.color, h.hevcVUIParameters);
+        c.profileGUID = yuv444 ? NV_ENC_HEVC_PROFILE_FREXT_GUID
+                               : cfg.bit_depth == 10 ? NV_ENC_HEVC_PROFILE_MAIN10_GUID : NV_ENC_HEVC_PROFILE_MAIN_GUID;
+    } else {
+        c.profileGUID = kAv1ProfileMainGuid;  // AV1 codec block left at the driver's preset values
+    }
+
+    NV_ENC_INITIALIZE_PARAMS& i = out.init;
+    i.version = s.api().struct_version(5, true);
+    i.encodeGUID = codec;
+    i.presetGUID = preset_guid(cfg.preset);
+    i.encodeWidth = static_cast<uint32_t>(cfg.width);
+    i.encodeHeight = static_cast<uint32_t>(cfg.height);
+    i.darWidth = i.encodeWidth;
+    i.darHeight = i.encodeHeight;
+    i.frameRateNum = static_cast<uint32_t>(cfg.fps_num);
+    i.frameRateDen = static_cast<uint32_t>(cfg.fps_den);
+    i.enablePTD = 1;
+    i.enableEncodeAsync = 0;
+    i.maxEncodeWidth = i.encodeWidth;
+    i.maxEncodeHeight = i.encodeHeight;
+    i.tuningInfo = tuning_info(cfg.tuning);
+    i.bufferFormat = buffer_format_for(cfg.input_format);
+    out.bind();
+}
+
+}  // namespace nvcast::nvenc
