@@ -97,6 +97,7 @@ TEST(Nvh264RateControl, SetBitrateChangesRateWithoutKeyframe) {
 }
 
 TEST(Nvh264RateControl, VbrNearTargetAndQpFollowsComplexity) {
+    set_log_level(LogLevel::Debug);
     // First half flat (cheap), second half detailed: VBR spends more bits where the content is harder.
     std::vector<Frame> src = flat_frames(176, 144, 45);
     for (Frame& f : synthetic_frames(176, 144, 45, PixelFormat::I420, 14)) src.push_back(std::move(f));
@@ -110,6 +111,7 @@ TEST(Nvh264RateControl, VbrNearTargetAndQpFollowsComplexity) {
     bool overflow = false;
     max_bucket(r.packets, 0, 600'000, 1'200'000, 30, overflow);
     EXPECT_FALSE(overflow);
+    set_log_level(LogLevel::Info);
 }
 
 TEST(Nvh264RateControl, CqpUsesQpForPAndQpMinus3ForI) {

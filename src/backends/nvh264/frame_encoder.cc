@@ -180,11 +180,14 @@ EncodedFrame FrameEncoder::encode(const Frame& frame, bool force_idr, bool force
     }
     int qp = rc_.frame_qp(intra, complexity);
     std::vector<uint8_t> au;
-    for (;;) {
+    for (int attempt = 0;; ++attempt) {
         f.qp = qp;
         au = encode_picture(f, idr);
-        if (rc_.fits(static_cast<int64_t>(au.size()) * 8) || qp >= opt_.qp_max) break;
-        qp = std::min(opt_.qp_max, qp + 3);  // would overflow the VBV: spend fewer bits
+        const int64_t bits = static_cast<int64_t>(au.size()) * 8;
+        // Re-encode at a higher QP when the frame would overflow the VBV (always) or badly overshoot (3 tries).
+        const int retry = rc_.retry_qp(qp, bits);
+        if (retry < 0 || (attempt >= 3 && rc_.fits(bits))) break;
+        qp = retry;
     }
     rc_.update(intra, qp, complexity, static_cast<int64_t>(au.size()) * 8);
     log(LogLevel::Debug, "nvh264: frame " + std::to_string(frame_index_) + (idr ? " IDR" : (intra ? " I" : " P")) +

@@ -47,9 +47,22 @@ int RateControl::frame_qp(bool intra, double complexity) {
     const double room = std::max(per_frame * 0.1, (vbv_size_ - fullness_) * 0.8);
     target = std::clamp(target, per_frame * 0.2, room);
     const double model = model_[intra ? 1 : 0] > 0 ? model_[intra ? 1 : 0] : (intra ? 1.2 : 0.6);
+    planned_ = target;
     int qp = static_cast<int>(std::lround(qp_of(model * complexity / target)));
-    if (last_qp_ >= 0 && !intra) qp = std::clamp(qp, last_qp_ - 6, last_qp_ + 6);
+    // Smooth P-frame QP (quality flicker costs more than a little rate error); the VBV check still applies.
+    const bool similar = complexity < 2 * last_p_complexity_ && complexity > 0.5 * last_p_complexity_;
+    if (last_p_qp_ >= 0 && !intra && similar) qp = std::clamp(qp, last_p_qp_ - 3, last_p_qp_ + 3);
+    else if (last_qp_ >= 0 && !intra) qp = std::clamp(qp, last_qp_, last_qp_ + 6);
     return std::clamp(qp, qp_min_, qp_max_);
+}
+
+int RateControl::retry_qp(int qp, int64_t bits) const {
+    if (mode_ == RateControlMode::CQP || qp >= qp_max_) return -1;
+    const double b = static_cast<double>(bits);
+    if (fits(bits) && b <= 2.5 * planned_) return -1;
+    // Overshoot (or VBV overflow): raise QP by the log-ratio (6 QP per halving), at least 2.
+    const int step = std::max(2, static_cast<int>(std::lround(6.0 * std::log2(std::max(1.0, b / planned_)) * 0.8)));
+    return std::min(qp_max_, qp + step);
 }
 
 bool RateControl::fits(int64_t bits) const {
@@ -59,12 +72,17 @@ bool RateControl::fits(int64_t bits) const {
 
 void RateControl::update(bool intra, int qp, double complexity, int64_t bits) {
     last_qp_ = qp;
+    if (!intra) {
+        last_p_qp_ = qp;
+        last_p_complexity_ = std::max(complexity, 1.0);
+    }
     ++frames_;
     total_bits_ += static_cast<double>(bits);
     if (mode_ == RateControlMode::CQP) return;
     const double observed = static_cast<double>(bits) * qstep(qp) / std::max(complexity, 1.0);
     double& m = model_[intra ? 1 : 0];
-    m = m > 0 ? 0.5 * m + 0.5 * observed : observed;
+    const bool off = m <= 0 || observed > 2 * m || observed < 0.5 * m;  // content changed: trust the new frame
+    m = off ? observed : 0.5 * m + 0.5 * observed;
     if (!intra) avg_complexity_ = avg_complexity_ > 0 ? 0.9 * avg_complexity_ + 0.1 * complexity : complexity;
     fullness_ = std::max(0.0, fullness_ + static_cast<double>(bits) - max_bitrate_ / fps_);
     debt_ += static_cast<double>(bits) - bitrate_ / fps_;

@@ -19,6 +19,8 @@ public:
     int frame_qp(bool intra, double complexity);
     // Whether a frame of `bits` fits the VBV (always true for CQP).
     bool fits(int64_t bits) const;
+    // QP to re-encode a frame with when it overshot its budget badly or overflows the VBV; -1 to keep it.
+    int retry_qp(int qp, int64_t bits) const;
     // Records the frame that was finally written.
     void update(bool intra, int qp, double complexity, int64_t bits);
 
@@ -40,10 +42,13 @@ private:
     double fullness_ = 0;  // bits in the encoder-side leaky bucket (drains at the peak rate)
     double model_[2] = {0, 0};  // bits * qstep / complexity, per frame class (0: P, 1: I)
     double avg_complexity_ = 0;
+    double planned_ = 1;       // bit budget of the frame being encoded
     double debt_ = 0;          // bits spent beyond the target so far (negative: under)
     double total_bits_ = 0;
     int64_t frames_ = 0;
     int last_qp_ = -1;
+    int last_p_qp_ = -1;
+    double last_p_complexity_ = 0;
 };
 
 }  // namespace nvcast::nvh264
