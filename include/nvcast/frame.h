@@ -111,6 +111,11 @@ private:
     std::shared_ptr<void> storage_;
 };
 
+// Converts a host YUV frame to another YUV layout/bit depth with the same chroma
+// subsampling (NV12/I420/P010/I420_10, or I444/I444_10) into `out` (reallocated
+// when its format or size differ). Throws Error when chroma resampling would be needed.
+void convert_yuv_layout(const Frame& in, PixelFormat target, Frame& out);
+
 // Deep copy of the pixel rows of a host frame into a host frame of the same format/size.
 void copy_frame_pixels(const Frame& src, Frame& dst);
 

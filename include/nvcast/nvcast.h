@@ -3,6 +3,7 @@
 
 #include "nvcast/backend.h"
 #include "nvcast/config.h"
+#include "nvcast/decode.h"
 #include "nvcast/encoder.h"
 #include "nvcast/error.h"
 #include "nvcast/frame.h"

@@ -39,6 +39,7 @@ PixelFormat to_nvcast_format(int av_format) {
 class LibavDecoder final : public VideoDecoder {
 public:
     explicit LibavDecoder(const std::string& path) : path_(path) {
+        av_log_set_level(AV_LOG_ERROR);  // decoders' banners (dav1d's version line) are noise here
         int err = avformat_open_input(&fmt_, path.c_str(), nullptr, nullptr);
         if (err < 0) throw Error(ErrorCode::Io, "cannot open '" + path + "' for decoding: " + av_error(err));
         try {

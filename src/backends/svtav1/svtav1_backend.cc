@@ -1,10 +1,9 @@
 // SVT-AV1 through its C library. SVT-AV1 is asynchronous: pictures go in, packets
-// come out later on its own threads, so receive_packet() polls its queue.
+// come out later on its own threads, so receive_packet() polls its queue. Even its
+// low-delay mode returns a frame's packet only after the next frame is sent.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <string>
-#include <thread>
 
 extern "C" {
 #include <svt-av1/EbSvtAv1Enc.h>
@@ -42,6 +41,14 @@ std::string svt_error(EbErrorType e) {
     return hex;
 }
 
+bool uses_low_delay(const EncoderConfig& c) {
+    return c.tuning == Tuning::LowLatency || c.tuning == Tuning::UltraLowLatency || c.rc.mode == RateControlMode::CBR;
+}
+
+bool can_force_keyframes(const EncoderConfig& c) {
+    return !uses_low_delay(c) && (c.rc.mode == RateControlMode::CQP || c.rc.mode == RateControlMode::ConstantQuality);
+}
+
 // Everything SVT-AV1 1.4 cannot do, checked before the session opens.
 void check_supported(const EncoderConfig& c) {
     if (c.width < kMinDimension || c.height < kMinDimension)
@@ -65,20 +72,23 @@ void configure(EbSvtAv1EncConfiguration& cfg, const EncoderConfig& c) {
     cfg.frame_rate_denominator = static_cast<uint32_t>(c.fps_den);
     cfg.encoder_bit_depth = static_cast<uint32_t>(c.bit_depth);
     cfg.encoder_color_format = EB_YUV420;
-    cfg.force_key_frames = 1;  // lets FrameOptions::force_idr turn a frame into a key frame
     if (c.threads > 0) cfg.logical_processors = static_cast<uint32_t>(c.threads);
 
-    // No reordering (b_frames 0) is SVT-AV1's low-delay structure; reordering is random access
-    // with a hierarchy deep enough for the requested number of frames between references.
-    if (c.b_frames == 0) {
+    // Low-latency tunings and CBR use SVT-AV1's low-delay structure (no reordering). Otherwise
+    // SVT-AV1 works in random access, which always reorders; b_frames picks the hierarchy depth.
+    if (uses_low_delay(c)) {
         cfg.pred_structure = SVT_AV1_PRED_LOW_DELAY_B;
     } else {
         cfg.pred_structure = SVT_AV1_PRED_RANDOM_ACCESS;
-        uint32_t levels = 1;
-        while ((1 << levels) - 1 < c.b_frames && levels < 5) ++levels;
-        cfg.hierarchical_levels = levels;
+        if (c.b_frames > 0) {
+            uint32_t levels = 1;
+            while ((1 << levels) - 1 < c.b_frames && levels < 5) ++levels;
+            cfg.hierarchical_levels = levels;
+        }
+        // Forced key frames are supported in random access with CQP/CRF only (SVT-AV1 1.4).
+        cfg.force_key_frames = can_force_keyframes(c);
     }
-    if (wants_zero_latency(c)) cfg.look_ahead_distance = 0;
+    if (uses_low_delay(c)) cfg.look_ahead_distance = 0;
     cfg.intra_period_length = c.gop_length == kInfiniteGop ? -1 : c.gop_length - 1;
     cfg.intra_refresh_type = SVT_AV1_KF_REFRESH;  // closed GOP: every period starts with a key frame
 
@@ -151,6 +161,9 @@ public:
     void send_frame(const Frame& frame, const FrameOptions& options) override {
         if (flushed_) throw Error(ErrorCode::InvalidState, "svtav1: send_frame after flush");
         sw::check_input_frame(config_, frame, kName);
+        if ((options.force_idr || options.force_intra) && !can_force_keyframes(config_))
+            sw::unsupported(kName, "force a key frame in low-delay, cbr or vbr mode",
+                            "SVT-AV1 1.4 forces key frames only with cqp/cq and normal latency");
         const Frame& planar = sw::to_planar(frame, sw::planar_format_for(config_), scratch_);
         const int bytes = config_.bit_depth > 8 ? 2 : 1;
         EbSvtIOFormat io{};
@@ -173,8 +186,6 @@ public:
         in.pic_type = options.force_idr || options.force_intra ? EB_AV1_KEY_PICTURE : EB_AV1_INVALID_PICTURE;
         const EbErrorType e = svt_av1_enc_send_picture(handle_, &in);
         if (e != EB_ErrorNone) throw Error(ErrorCode::EncoderFailure, "svtav1: sending a picture failed (" + svt_error(e) + ")");
-        ++in_flight_;
-        if (wants_zero_latency(config_)) wait_for_packets();
     }
 
     std::optional<Packet> receive_packet() override {
@@ -222,26 +233,15 @@ private:
                 packet.keyframe = out->pic_type == EB_AV1_KEY_PICTURE;
                 packet.qp = static_cast<int>(out->qp);
                 queue_.push(std::move(packet));
-                --in_flight_;
             }
             svt_av1_enc_release_out_buffer(&out);
             if (!draining) return;
         }
     }
 
-    // Low-latency sessions: each frame's packet is returned before send_frame() does.
-    void wait_for_packets() {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (in_flight_ > 0 && std::chrono::steady_clock::now() < deadline) {
-            collect(false);
-            if (in_flight_ > 0) std::this_thread::sleep_for(std::chrono::microseconds(50));
-        }
-    }
-
     EbComponentType* handle_ = nullptr;
     Frame scratch_;
     sw::PacketQueue queue_;
-    int64_t in_flight_ = 0;
     bool flushed_ = false;
     bool eos_seen_ = false;
 };
@@ -261,7 +261,7 @@ public:
         caps.bit_depth_10 = true;
         caps.b_frames = true;
         caps.cbr = caps.vbr = caps.constant_quality = true;
-        caps.zero_latency = true;
+        caps.zero_latency = false;  // low-delay mode still holds one frame (measured with SVT-AV1 1.4.1)
         info.codecs.push_back({Codec::AV1, caps});
         return info;
     }

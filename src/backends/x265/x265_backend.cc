@@ -79,10 +79,13 @@ void configure(X265Params& p, const x265_api* api, const EncoderConfig& c) {
     if (api->param_default_preset(p.get(), sw::x26x_preset_name(c.preset), low_latency ? "zerolatency" : nullptr) < 0)
         throw Error(ErrorCode::EncoderFailure, "x265 rejected preset " + std::to_string(c.preset));
     p.set("log-level", "warning");
-    p.set("input-res", std::to_string(c.width) + "x" + std::to_string(c.height));
-    p.set("fps", std::to_string(c.fps_num) + "/" + std::to_string(c.fps_den));
-    p.set("input-csp", c.chroma == ChromaFormat::YUV444 ? "i444" : "i420");
-    p.set("input-depth", c.bit_depth);
+    x265_param* raw = p.get();
+    raw->sourceWidth = c.width;
+    raw->sourceHeight = c.height;
+    raw->fpsNum = static_cast<uint32_t>(c.fps_num);
+    raw->fpsDenom = static_cast<uint32_t>(c.fps_den);
+    raw->internalCsp = c.chroma == ChromaFormat::YUV444 ? X265_CSP_I444 : X265_CSP_I420;
+    raw->sourceBitDepth = c.bit_depth;
     p.set("repeat-headers", "1");
     p.set("annexb", "1");
     p.set("info", "0");  // no encoder-settings SEI: keeps packets comparable and small

@@ -1,0 +1,136 @@
+// Sending and receiving RTP over UDP: addresses, SRTP keys (RFC 3711 via libsrtp2),
+// a paced sender with RTCP sender reports (RFC 3550 §6.4.1), and a receiver.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nvcast/rtp.h"
+
+namespace nvcast::rtp {
+
+struct Endpoint {
+    std::string host;   // name or numeric address; "" = any (receivers)
+    uint16_t port = 0;
+};
+
+// "rtp://host:port", "rtp://[v6addr]:port", "udp://..." or "host:port"; for receivers also
+// "rtp://@:port" / ":port" (any address). Throws Error(InvalidArgument) naming the problem:
+// missing port, port out of range 1..65535, unknown scheme, bad IPv6 brackets.
+Endpoint parse_url(std::string_view url, bool allow_any_host = false);
+
+// Numeric address the host resolves to (first result). Throws Error(InvalidArgument)
+// "cannot resolve host 'x': ..." when it doesn't.
+std::string resolve_host(const std::string& host);
+
+// SRTP master key + salt for AES_CM_128_HMAC_SHA1_80 (16 + 14 bytes).
+struct SrtpKey {
+    static constexpr size_t kSize = 30;
+    std::array<uint8_t, kSize> bytes{};
+
+    // 40 base64 characters (as in SDP "inline:") or 60 hex digits. Throws Error(InvalidArgument)
+    // saying what was wrong; the key text itself is never repeated in the message.
+    static SrtpKey parse(std::string_view text);
+    static SrtpKey generate();  // from the OS random source
+    std::string base64() const;
+};
+
+// True when this build has libsrtp2.
+bool srtp_supported() noexcept;
+
+struct SenderConfig {
+    Endpoint destination;
+    int64_t pacing_rate = 0;       // bits/s on the wire; 0 = each frame's packets back to back
+    size_t max_burst_bytes = 0;    // token bucket depth; 0 = 8 packets of 1500 bytes
+    std::optional<SrtpKey> srtp;   // encrypt RTP and RTCP (SRTP/SRTCP)
+    bool rtcp = true;              // RTCP sender reports
+    uint16_t rtcp_port = 0;        // 0 = destination port + 1
+    std::chrono::milliseconds rtcp_interval{1000};
+    std::string cname = "nvcast";
+    size_t max_queue_packets = 100000;  // beyond this, whole frames are dropped (counted)
+    size_t socket_buffer_bytes = 4u << 20;
+};
+
+struct SenderStats {
+    uint64_t packets = 0;          // RTP packets sent
+    uint64_t bytes = 0;            // bytes on the wire (RTP packets incl. headers/SRTP tags)
+    uint64_t frames = 0;
+    uint64_t rtcp_reports = 0;
+    uint64_t send_errors = 0;
+    uint64_t dropped_frames = 0;   // queue full
+    size_t queued_packets = 0;
+    size_t queued_bytes = 0;
+    double last_frame_latency_ms = 0;  // send() called -> last packet of that frame sent
+    double max_frame_latency_ms = 0;
+    double mean_frame_latency_ms = 0;
+};
+
+// Sends RTP packets from a background thread so that the caller (the encoder loop)
+// never waits for the network; pacing spreads each frame's packets at pacing_rate.
+class UdpSender {
+public:
+    // Resolves the destination and opens the socket; throws Error(InvalidArgument) for an
+    // unresolvable host or bad port, Error(Unsupported) for SRTP without libsrtp2,
+    // Error(Io) when the socket can't be opened.
+    explicit UdpSender(const SenderConfig& config);
+    ~UdpSender();  // sends what is queued, an RTCP BYE, then stops
+    UdpSender(const UdpSender&) = delete;
+    UdpSender& operator=(const UdpSender&) = delete;
+
+    // Queues one frame's packets (from Payloader::packetize) for sending.
+    void send(PacketList packets);
+    // Blocks until every queued packet has been sent.
+    void flush();
+    SenderStats stats() const;
+    const std::string& resolved_address() const noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+struct ReceiverConfig {
+    Endpoint local;                  // host "" = any; port 0 = an ephemeral port (see port())
+    std::optional<SrtpKey> srtp;
+    size_t socket_buffer_bytes = 8u << 20;
+};
+
+class UdpReceiver {
+public:
+    explicit UdpReceiver(const ReceiverConfig& config);  // binds; throws Error
+    ~UdpReceiver();
+    UdpReceiver(const UdpReceiver&) = delete;
+    UdpReceiver& operator=(const UdpReceiver&) = delete;
+
+    uint16_t port() const noexcept;
+    // Next datagram (SRTP-decrypted when configured), or nullopt when `timeout` passes first.
+    // Datagrams that fail SRTP authentication are dropped and counted.
+    std::optional<std::vector<uint8_t>> receive(std::chrono::milliseconds timeout, bool rtcp = false);
+    uint64_t auth_failures() const noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// RTCP sender report fields (RFC 3550 §6.4.1), for tests and receivers.
+struct SenderReport {
+    uint32_t ssrc = 0;
+    uint64_t ntp_timestamp = 0;
+    uint32_t rtp_timestamp = 0;
+    uint32_t packet_count = 0;
+    uint32_t octet_count = 0;
+    std::string cname;  // from an SDES chunk in the same compound packet, if any
+};
+// Parses a compound RTCP packet starting with an SR; nullopt when it isn't one.
+std::optional<SenderReport> parse_sender_report(std::span<const uint8_t> packet);
+
+}  // namespace nvcast::rtp

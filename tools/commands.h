@@ -1,0 +1,12 @@
+// Subcommands of the `nvcast` CLI; each lives in its own file.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace nvcast::cli {
+
+// Each adds its subcommand to `app`; the callback runs it and sets `exit_code`.
+void add_encode_command(CLI::App& app, int& exit_code);
+void add_probe_command(CLI::App& app, int& exit_code);
+
+}  // namespace nvcast::cli

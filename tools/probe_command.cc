@@ -1,0 +1,84 @@
+// `nvcast probe`: every backend, available or not and why, versions, capabilities.
+#include <cstdio>
+#include <string>
+
+#include "commands.h"
+#include "nvcast/nvcast.h"
+
+#ifdef NVCAST_HAVE_JSON
+#include <nlohmann/json.hpp>
+#endif
+
+namespace nvcast::cli {
+namespace {
+
+std::string yes_no(bool b) { return b ? "yes" : "no"; }
+
+void print_text(const std::vector<BackendInfo>& infos) {
+    std::printf("nvcast %s\n\n", NVCAST_VERSION_STRING);
+    for (const BackendInfo& b : infos) {
+        std::printf("%-8s %s  %s\n", b.name.c_str(), b.available ? "available  " : "unavailable", b.description.c_str());
+        if (!b.version.empty()) std::printf("         version: %s\n", b.version.c_str());
+        if (!b.available) std::printf("         why: %s\n", b.reason.c_str());
+        for (const BackendCodecInfo& c : b.codecs) {
+            const Capabilities& k = c.caps;
+            std::printf("         %-5s max %dx%d, 10-bit %s, 4:4:4 %s, b-frames %s, lossless %s, intra refresh %s,\n"
+                        "               cbr/vbr/cq %s/%s/%s, live bitrate %s (without keyframe %s), "
+                        "zero latency %s, device frames %s\n",
+                        std::string(to_string(c.codec)).c_str(), k.max_width, k.max_height, yes_no(k.bit_depth_10).c_str(),
+                        yes_no(k.yuv444).c_str(), yes_no(k.b_frames).c_str(), yes_no(k.lossless).c_str(),
+                        yes_no(k.intra_refresh).c_str(), yes_no(k.cbr).c_str(), yes_no(k.vbr).c_str(),
+                        yes_no(k.constant_quality).c_str(), yes_no(k.dynamic_bitrate).c_str(),
+                        yes_no(k.dynamic_bitrate_no_keyframe).c_str(), yes_no(k.zero_latency).c_str(),
+                        yes_no(k.device_frames).c_str());
+        }
+    }
+    std::printf("\nbuild features: libav %s, srtp %s, cuda %s\n", yes_no(NVCAST_HAVE_LIBAV).c_str(),
+                yes_no(NVCAST_HAVE_SRTP).c_str(), yes_no(NVCAST_HAVE_CUDA).c_str());
+}
+
+#ifdef NVCAST_HAVE_JSON
+void print_json(const std::vector<BackendInfo>& infos) {
+    nlohmann::json out;
+    out["version"] = NVCAST_VERSION_STRING;
+    for (const BackendInfo& b : infos) {
+        nlohmann::json j{{"name", b.name}, {"description", b.description}, {"available", b.available},
+                         {"reason", b.reason}, {"version", b.version}};
+        for (const BackendCodecInfo& c : b.codecs) {
+            const Capabilities& k = c.caps;
+            j["codecs"][std::string(to_string(c.codec))] = {
+                {"max_width", k.max_width}, {"max_height", k.max_height}, {"bit_depth_10", k.bit_depth_10},
+                {"yuv444", k.yuv444}, {"b_frames", k.b_frames}, {"lossless", k.lossless},
+                {"intra_refresh", k.intra_refresh}, {"cbr", k.cbr}, {"vbr", k.vbr},
+                {"constant_quality", k.constant_quality}, {"dynamic_bitrate", k.dynamic_bitrate},
+                {"dynamic_bitrate_no_keyframe", k.dynamic_bitrate_no_keyframe}, {"zero_latency", k.zero_latency},
+                {"device_frames", k.device_frames}};
+        }
+        out["backends"].push_back(j);
+    }
+    out["features"] = {{"libav", bool(NVCAST_HAVE_LIBAV)}, {"srtp", bool(NVCAST_HAVE_SRTP)}, {"cuda", bool(NVCAST_HAVE_CUDA)}};
+    std::printf("%s\n", out.dump(2).c_str());
+}
+#endif
+
+}  // namespace
+
+void add_probe_command(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand("probe", "List every encoder backend: available or not and why, versions, capabilities");
+    static bool json = false;
+    cmd->add_flag("--json", json, "Machine-readable output");
+    cmd->callback([&exit_code] {
+        const auto infos = probe_backends();
+#ifdef NVCAST_HAVE_JSON
+        if (json) {
+            print_json(infos);
+            exit_code = 0;
+            return;
+        }
+#endif
+        print_text(infos);
+        exit_code = 0;
+    });
+}
+
+}  // namespace nvcast::cli
