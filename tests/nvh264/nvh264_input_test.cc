@@ -21,7 +21,7 @@ void expect_error(Fn fn, ErrorCode code, std::initializer_list<const char*> frag
     }
 }
 
-TEST(Nvh264Input, SizeBeyondLevel52IsRejected) {
+TEST(nvh264Input, SizeBeyondLevel52IsRejected) {
     EncoderConfig c = nvh264_config(8192, 4320, 28);  // 8K: 34560 MBs, but 512 MB-wide rows... and 270 high
     c.width = 8704;  // 544 macroblocks wide: beyond sqrt(8 * 36864)
     c.height = 2160;
@@ -37,7 +37,7 @@ TEST(Nvh264Input, SizeBeyondLevel52IsRejected) {
     EXPECT_NO_THROW(nvh264::NvH264Encoder e(c));
 }
 
-TEST(Nvh264Input, UnsupportedFormatsAreRejected) {
+TEST(nvh264Input, UnsupportedFormatsAreRejected) {
     for (PixelFormat f : {PixelFormat::P010, PixelFormat::I444, PixelFormat::BGRA, PixelFormat::I420_10}) {
         EncoderConfig c = nvh264_config(64, 48, 28);
         c.input_format = f;
@@ -58,7 +58,7 @@ TEST(Nvh264Input, UnsupportedFormatsAreRejected) {
     expect_error([&] { nvh264::NvH264Encoder e(c); }, ErrorCode::Unsupported, {"profile 'high'"});
 }
 
-TEST(Nvh264Input, BadQpRangesAreRejected) {
+TEST(nvh264Input, BadQpRangesAreRejected) {
     EncoderConfig c = nvh264_config(64, 48, 52);
     expect_error([&] { nvh264::NvH264Encoder e(c); }, ErrorCode::InvalidArgument, {"rc.qp 52", "0..51"});
     c.rc.qp = -1;
@@ -76,7 +76,7 @@ TEST(Nvh264Input, BadQpRangesAreRejected) {
     expect_error([&] { nvh264::NvH264Encoder e(c); }, ErrorCode::InvalidArgument, {"rc.bitrate"});
 }
 
-TEST(Nvh264Input, OtherBadConfigsAndFrames) {
+TEST(nvh264Input, OtherBadConfigsAndFrames) {
     EncoderConfig c = nvh264_config(64, 48, 28);
     c.slices = 4;  // only 3 macroblock rows
     expect_error([&] { nvh264::NvH264Encoder e(c); }, ErrorCode::InvalidArgument, {"slices 4", "1..3"});
@@ -95,7 +95,7 @@ TEST(Nvh264Input, OtherBadConfigsAndFrames) {
     expect_error([&] { enc.send_frame(ok); }, ErrorCode::InvalidState, {"after flush"});
 }
 
-TEST(Nvh264Input, BackendIsRegisteredAndProbes) {
+TEST(nvh264Input, BackendIsRegisteredAndProbes) {
     const BackendInfo info = nvh264_backend().probe();
     EXPECT_EQ(info.name, "nvh264");
     EXPECT_TRUE(info.available);

@@ -32,9 +32,9 @@ std::vector<Frame> content(const MatchCase& c) {
     }
 }
 
-class Nvh264Match : public ::testing::TestWithParam<MatchCase> {};
+class nvh264Match : public ::testing::TestWithParam<MatchCase> {};
 
-TEST_P(Nvh264Match, DecoderOutputEqualsReconstruction) {
+TEST_P(nvh264Match, DecoderOutputEqualsReconstruction) {
     const MatchCase& c = GetParam();
     EncoderConfig cfg = nvh264_config(c.width, c.height, c.qp);
     cfg.preset = c.preset;
@@ -48,7 +48,7 @@ TEST_P(Nvh264Match, DecoderOutputEqualsReconstruction) {
     opt.intra4x4 = c.intra4x4;
     opt.partitions = c.partitions;
     const std::vector<Frame> src = content(c);
-    const Nvh264Run run = nvh264_encode(cfg, src, opt);
+    const nvh264Run run = nvh264_encode(cfg, src, opt);
     TempDir dir;
     const std::vector<Frame> decoded = decode_stream(dir, run.stream);
     ASSERT_EQ(decoded.size(), src.size());
@@ -90,13 +90,13 @@ const MatchCase kCases[] = {
 };
 // clang-format on
 
-INSTANTIATE_TEST_SUITE_P(Cases, Nvh264Match, ::testing::ValuesIn(kCases),
+INSTANTIATE_TEST_SUITE_P(Cases, nvh264Match, ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<MatchCase>& i) { return std::string(i.param.name); });
 
-TEST(Nvh264Match, ForcedIdrAndIntraFramesMatch) {
+TEST(nvh264Match, ForcedIdrAndIntraFramesMatch) {
     const EncoderConfig cfg = nvh264_config(96, 64, 30);
     const std::vector<Frame> src = synthetic_frames(96, 64, 8, PixelFormat::I420, 5);
-    const Nvh264Run run = nvh264_encode(cfg, src, {}, {3, 6}, {5});
+    const nvh264Run run = nvh264_encode(cfg, src, {}, {3, 6}, {5});
     ASSERT_EQ(run.packets.size(), src.size());
     EXPECT_EQ(run.packets[0].type, FrameType::IDR);
     EXPECT_EQ(run.packets[3].type, FrameType::IDR);

@@ -55,7 +55,7 @@ EncoderConfig rc_config(RateControlMode mode, int64_t bitrate) {
     return c;
 }
 
-TEST(Nvh264RateControl, CbrHitsTargetWithinFivePercentAndNeverOverflowsVbv) {
+TEST(nvh264RateControl, CbrHitsTargetWithinFivePercentAndNeverOverflowsVbv) {
     set_log_level(LogLevel::Debug);  // per-frame sizes, QP and VBV fullness in the debug log
     const std::vector<Frame> src = synthetic_frames(176, 144, 90, PixelFormat::I420, 11);
     for (int64_t target : {150'000, 400'000}) {
@@ -75,7 +75,7 @@ TEST(Nvh264RateControl, CbrHitsTargetWithinFivePercentAndNeverOverflowsVbv) {
     set_log_level(LogLevel::Info);
 }
 
-TEST(Nvh264RateControl, CbrRespectsAnExplicitSmallVbv) {
+TEST(nvh264RateControl, CbrRespectsAnExplicitSmallVbv) {
     EncoderConfig cfg = rc_config(RateControlMode::CBR, 300'000);
     cfg.rc.vbv_size = 100'000;  // a third of a second: the I frame must be squeezed
     const std::vector<Frame> src = synthetic_frames(176, 144, 45, PixelFormat::I420, 12);
@@ -85,7 +85,7 @@ TEST(Nvh264RateControl, CbrRespectsAnExplicitSmallVbv) {
     EXPECT_FALSE(overflow);
 }
 
-TEST(Nvh264RateControl, SetBitrateChangesRateWithoutKeyframe) {
+TEST(nvh264RateControl, SetBitrateChangesRateWithoutKeyframe) {
     const std::vector<Frame> src = synthetic_frames(176, 144, 120, PixelFormat::I420, 13);
     const EncoderConfig cfg = rc_config(RateControlMode::CBR, 500'000);
     const RcRun r = encode_rc(cfg, src, 60, 200'000);
@@ -96,7 +96,7 @@ TEST(Nvh264RateControl, SetBitrateChangesRateWithoutKeyframe) {
     EXPECT_NEAR(after, 200, 20);
 }
 
-TEST(Nvh264RateControl, VbrNearTargetAndQpFollowsComplexity) {
+TEST(nvh264RateControl, VbrNearTargetAndQpFollowsComplexity) {
     set_log_level(LogLevel::Debug);
     // First half flat (cheap), second half detailed: VBR spends more bits where the content is harder.
     std::vector<Frame> src = flat_frames(176, 144, 45);
@@ -114,14 +114,14 @@ TEST(Nvh264RateControl, VbrNearTargetAndQpFollowsComplexity) {
     set_log_level(LogLevel::Info);
 }
 
-TEST(Nvh264RateControl, CqpUsesQpForPAndQpMinus3ForI) {
+TEST(nvh264RateControl, CqpUsesQpForPAndQpMinus3ForI) {
     const std::vector<Frame> src = synthetic_frames(64, 48, 4, PixelFormat::I420, 15);
-    const Nvh264Run r = nvh264_encode(nvh264_config(64, 48, 33), src);
+    const nvh264Run r = nvh264_encode(nvh264_config(64, 48, 33), src);
     EXPECT_EQ(r.packets[0].qp, 30);
     for (size_t i = 1; i < r.packets.size(); ++i) EXPECT_EQ(r.packets[i].qp, 33);
 }
 
-TEST(Nvh264RateControl, QpRangeIsHonoured) {
+TEST(nvh264RateControl, QpRangeIsHonoured) {
     EncoderConfig cfg = rc_config(RateControlMode::CBR, 20'000);  // far too little: QP wants to go to 51
     nvh264::Options opt;
     opt.qp_max = 40;

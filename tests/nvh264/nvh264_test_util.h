@@ -16,17 +16,17 @@
 
 namespace nvcast::test {
 
-struct Nvh264Run {
+struct nvh264Run {
     std::vector<Packet> packets;
     std::vector<Frame> recon;  // one per frame, in coding (= display) order
     std::vector<uint8_t> stream;
 };
 
-inline Nvh264Run nvh264_encode(const EncoderConfig& cfg, const std::vector<Frame>& frames,
+inline nvh264Run nvh264_encode(const EncoderConfig& cfg, const std::vector<Frame>& frames,
                                const nvh264::Options& opt = {}, const std::vector<int>& force_idr_at = {},
                                const std::vector<int>& force_intra_at = {}) {
     nvh264::NvH264Encoder enc(cfg, opt);
-    Nvh264Run run;
+    nvh264Run run;
     for (size_t i = 0; i < frames.size(); ++i) {
         FrameOptions fo;
         for (int k : force_idr_at) fo.force_idr |= static_cast<size_t>(k) == i;

@@ -38,7 +38,7 @@ void check_code(const std::vector<Vlc>& codes, const std::string& what) {
     EXPECT_LE(kraft, 1.0 + 1e-12) << what;
 }
 
-TEST(Nvh264Tables, CoeffTokenTablesArePrefixFree) {
+TEST(nvh264Tables, CoeffTokenTablesArePrefixFree) {
     for (int t = 0; t < 3; ++t) {
         std::vector<Vlc> codes;
         for (int tc = 0; tc <= 16; ++tc)
@@ -57,7 +57,7 @@ TEST(Nvh264Tables, CoeffTokenTablesArePrefixFree) {
     check_code(flc, "coeff_token FLC");
 }
 
-TEST(Nvh264Tables, TotalZerosAndRunBeforeArePrefixFreeAndComplete) {
+TEST(nvh264Tables, TotalZerosAndRunBeforeArePrefixFreeAndComplete) {
     for (int tc = 1; tc <= 15; ++tc) {
         std::vector<Vlc> codes;
         for (int tz = 0; tz <= 16 - tc; ++tz) codes.push_back(nvh264::kTotalZeros[tc][tz]);
@@ -80,7 +80,7 @@ TEST(Nvh264Tables, TotalZerosAndRunBeforeArePrefixFreeAndComplete) {
     }
 }
 
-TEST(Nvh264Tables, CodedBlockPatternMappingIsABijection) {
+TEST(nvh264Tables, CodedBlockPatternMappingIsABijection) {
     for (int k = 0; k < 2; ++k) {
         std::vector<int> seen(48, 0);
         for (int cbp = 0; cbp < 48; ++cbp) ++seen[nvh264::kCbpToCodeNum.t[k][cbp]];
@@ -99,7 +99,7 @@ std::string written(void (*fn)(nvh264::BitWriter&)) {
     return s;
 }
 
-TEST(Nvh264BitWriter, ExpGolombCodes) {
+TEST(nvh264BitWriter, ExpGolombCodes) {
     EXPECT_EQ(written([](nvh264::BitWriter& b) { b.ue(0); b.ue(1); b.ue(2); b.put(0, 3); }), "10100110");
     EXPECT_EQ(written([](nvh264::BitWriter& b) { b.ue(3); b.se(1); b.put(0, 0); }), "00100010");
     EXPECT_EQ(written([](nvh264::BitWriter& b) { b.se(-1); b.se(2); b.put(1, 0); }), "01100100");
@@ -108,7 +108,7 @@ TEST(Nvh264BitWriter, ExpGolombCodes) {
     EXPECT_EQ(nvh264::se_bits(-3), 5);
 }
 
-TEST(Nvh264BitWriter, EmulationPreventionRoundTrips) {
+TEST(nvh264BitWriter, EmulationPreventionRoundTrips) {
     std::mt19937 rng(3);
     for (int round = 0; round < 200; ++round) {
         std::vector<uint8_t> rbsp(static_cast<size_t>(1 + rng() % 64));
@@ -134,7 +134,7 @@ TEST(Nvh264BitWriter, EmulationPreventionRoundTrips) {
     }
 }
 
-TEST(Nvh264Transform, QuantisedRoundTripErrorShrinksWithQp) {
+TEST(nvh264Transform, QuantisedRoundTripErrorShrinksWithQp) {
     std::mt19937 rng(5);
     double err_lo = 0, err_hi = 0;
     for (int n = 0; n < 500; ++n) {
@@ -157,7 +157,7 @@ TEST(Nvh264Transform, QuantisedRoundTripErrorShrinksWithQp) {
     EXPECT_LT(err_hi / 500, 200.0);
 }
 
-TEST(Nvh264Headers, LevelFollowsSizeAndRate) {
+TEST(nvh264Headers, LevelFollowsSizeAndRate) {
     EXPECT_EQ(nvh264::choose_level(120, 68, 30, 0), 40);    // 1080p30
     EXPECT_EQ(nvh264::choose_level(120, 68, 60, 0), 42);    // 1080p60
     EXPECT_EQ(nvh264::choose_level(240, 135, 30, 0), 51);   // 2160p30
@@ -166,14 +166,14 @@ TEST(Nvh264Headers, LevelFollowsSizeAndRate) {
     EXPECT_EQ(nvh264::choose_level(480, 270, 30, 0), 0);    // 8K: beyond 5.2
 }
 
-TEST(Nvh264Headers, VuiCarriesColourAndTiming) {
+TEST(nvh264Headers, VuiCarriesColourAndTiming) {
     const std::string ffprobe = std::filesystem::path(ffmpeg_path()).parent_path() / "ffprobe";
     if (!have_ffmpeg() || !std::filesystem::exists(ffprobe)) GTEST_SKIP() << "ffprobe not installed";
     EncoderConfig c = nvh264_config(64, 48, 30);
     c.fps_num = 25;
     c.color = ColorDescription::bt709();
     c.color.range = ColorRange::Full;
-    const Nvh264Run run = nvh264_encode(c, synthetic_frames(64, 48, 2));
+    const nvh264Run run = nvh264_encode(c, synthetic_frames(64, 48, 2));
     TempDir dir;
     const std::string path = dir.file("vui.h264");
     std::ofstream(path, std::ios::binary)
