@@ -110,5 +110,35 @@ TEST(nvh264Match, ForcedIdrAndIntraFramesMatch) {
     EXPECT_EQ(first_mismatch(decoded, run.recon), -1);
 }
 
+// Fast diagonal pans (7, -5 samples per frame) with a wide search: vectors point far outside the
+// picture, so the clamped reference reads and predictor edge cases are exercised.
+TEST(nvh264Match, FastPanWithVectorsOutsideThePicture) {
+    const int w = 96, h = 64, n = 8;
+    const std::vector<Frame> big = synthetic_frames(w + 7 * n, h + 5 * n, 1, PixelFormat::I420, 9);
+    std::vector<Frame> src;
+    for (int i = 0; i < n; ++i) {
+        Frame f = Frame::allocate(PixelFormat::I420, w, h);
+        const int ox = 7 * i, oy = 5 * (n - 1 - i);
+        for (int p = 0; p < 3; ++p) {
+            const int s = p ? 1 : 0;
+            for (int y = 0; y < (h >> s); ++y)
+                for (int x = 0; x < (w >> s); ++x)
+                    f.data(p)[y * f.pitch(p) + x] = big[0].data(p)[((oy >> s) + y) * big[0].pitch(p) + (ox >> s) + x];
+        }
+        f.pts = i;
+        src.push_back(std::move(f));
+    }
+    EncoderConfig cfg = nvh264_config(w, h, 27);
+    cfg.preset = 7;  // search range 32
+    const nvh264Run run = nvh264_encode(cfg, src);
+    TempDir dir;
+    const std::vector<Frame> decoded = decode_stream(dir, run.stream);
+    ASSERT_EQ(decoded.size(), src.size());
+    EXPECT_EQ(first_mismatch(decoded, run.recon), -1);
+    EXPECT_GT(mean_psnr(src, decoded), 30.0);
+    // Motion compensation must have done the work: P frames far smaller than the IDR.
+    for (size_t i = 2; i < run.packets.size(); ++i) EXPECT_LT(run.packets[i].size() * 2, run.packets[0].size());
+}
+
 }  // namespace
 }  // namespace nvcast::test
