@@ -63,6 +63,8 @@ NVENCSTATUS map_config(const NV_ENC_INITIALIZE_PARAMS& init, const NV_ENC_CONFIG
         case NV_ENC_TUNING_INFO_LOSSLESS: out.tuning = Tuning::Lossless; break;
         default: out.tuning = Tuning::LowLatency; break;
     }
+    // nvcast's x265 backend has no low-latency mode with B-frames (zero lookahead): use its default.
+    if (codec == Codec::HEVC && cfg.frameIntervalP > 1 && out.tuning != Tuning::Lossless) out.tuning = Tuning::HighQuality;
 
     if (cfg.frameIntervalP < 0 || cfg.frameIntervalP > caps_value(codec, NV_ENC_CAPS_NUM_MAX_BFRAMES) + 1)
         return bad(NV_ENC_ERR_INVALID_PARAM, why,
@@ -92,7 +94,6 @@ NVENCSTATUS map_config(const NV_ENC_INITIALIZE_PARAMS& init, const NV_ENC_CONFIG
         out.color = color_of(h.h264VUIParameters);
         if (h.enableTemporalSVC || h.enableStereoMVC)
             return bad(NV_ENC_ERR_UNSUPPORTED_PARAM, why, "temporal SVC / stereo MVC are not supported by this GPU");
-        if (same_guid(cfg.profileGUID, NV_ENC_H264_PROFILE_HIGH_444_GUID)) chroma_idc = 3;
         if (chroma_idc == 3 && !same_guid(cfg.profileGUID, NV_ENC_H264_PROFILE_HIGH_444_GUID) &&
             !same_guid(cfg.profileGUID, NV_ENC_CODEC_PROFILE_AUTOSELECT_GUID))
             return bad(NV_ENC_ERR_INVALID_PARAM, why, "chromaFormatIDC 3 needs the High 4:4:4 profile");
@@ -146,7 +147,9 @@ NVENCSTATUS map_config(const NV_ENC_INITIALIZE_PARAMS& init, const NV_ENC_CONFIG
             if (lossless) {
                 if (rc.constQP.qpInterP != 0 || rc.constQP.qpIntra != 0)
                     return bad(NV_ENC_ERR_INVALID_PARAM, why, "lossless encoding needs constQP 0");
-                out.tuning = Tuning::Lossless;
+                // x264 is lossless at QP 0 in its low-latency mode (no lookahead, like NVENC);
+                // x265 needs its lossless mode.
+                out.tuning = codec == Codec::H264 ? Tuning::LowLatency : Tuning::Lossless;
                 out.rc.qp = 0;
             }
             break;

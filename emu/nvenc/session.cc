@@ -289,18 +289,21 @@ NVENCSTATUS Session::encode(const NV_ENC_PIC_PARAMS* p) {
     recent_timestamps_.push_back(p->inputTimeStamp);
     if (recent_timestamps_.size() > 16) recent_timestamps_.pop_front();
     drain_packets();
-    if (p->encodePicFlags & NV_ENC_PIC_FLAG_OUTPUT_SPSPPS) {
-        // Parameter sets in front of this picture's output (or the next one filled).
-        for (auto& bs : bitstreams_)
-            if (bs.get() == out && out->state == BitstreamBuffer::State::Ready) {
-                try {
-                    std::vector<uint8_t> headers = encoder_->codec_headers();
-                    out->data.insert(out->data.begin(), headers.begin(), headers.end());
-                } catch (const Error&) {
-                }
-            }
+    if ((p->encodePicFlags & NV_ENC_PIC_FLAG_OUTPUT_SPSPPS) && out->state == BitstreamBuffer::State::Ready &&
+        out->picture_type != NV_ENC_PIC_TYPE_IDR) {
+        // Parameter sets in front of this picture (IDRs carry them already).
+        try {
+            std::vector<uint8_t> headers = encoder_->codec_headers();
+            out->data.insert(out->data.begin(), headers.begin(), headers.end());
+        } catch (const Error&) {
+        }
     }
-    return pending_.empty() ? NV_ENC_SUCCESS : NV_ENC_ERR_NEED_MORE_INPUT;
+    // The wrapped software encoder releases B-frame mini-GOPs one frame per call (a constant
+    // lag) rather than all at once like the hardware: SUCCESS as soon as output is ready, and
+    // buffers still pending answer NV_ENC_ERR_LOCK_BUSY to a doNotWait lock.
+    for (auto& bs : bitstreams_)
+        if (bs->state == BitstreamBuffer::State::Ready) return NV_ENC_SUCCESS;
+    return NV_ENC_ERR_NEED_MORE_INPUT;
 }
 
 NVENCSTATUS Session::lock_bitstream(NV_ENC_LOCK_BITSTREAM* p) {

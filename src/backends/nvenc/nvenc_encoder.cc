@@ -46,7 +46,9 @@ Options Options::from_environment() {
 NvencEncoder::NvencEncoder(const EncoderConfig& config, const Options& options) : Encoder(config), options_(options) {
     const Driver& driver = load_driver();
     output_delay_ = static_cast<size_t>(std::max(0, options.output_delay));
-    keep_copies_ = config.b_frames > 0 || output_delay_ > 0;
+    // Zero-latency sessions have nothing in flight after each call; others keep a copy of
+    // every frame until its packet is out, to resubmit it after a device loss.
+    keep_copies_ = !(wants_zero_latency(config) && output_delay_ == 0);
     dts_shift_ = config.b_frames == 0 ? 0 : config.b_frames == 1 ? 1 : 2;
     if (options.device >= 0) {
         open_session(options.device);
@@ -88,7 +90,10 @@ void NvencEncoder::open_session(int ordinal) {
     check_config(config_, caps_, gpu_name_);
     build_session_params(*session_, config_, params_);
     session_->check(session_->fn().nvEncInitializeEncoder(session_->encoder(), &params_.init), "nvEncInitializeEncoder");
-    slots_.resize(static_cast<size_t>(config_.b_frames) + output_delay_ + 2);
+    // B-frames hold frames back (plus a lookahead in the driver): room for twice that.
+    // Input buffers are created on first use, so spare slots cost nothing on hardware.
+    const bool driver_may_hold = config_.b_frames > 0 || !wants_zero_latency(config_);
+    slots_.resize(output_delay_ + 4 + (driver_may_hold ? static_cast<size_t>(3 * config_.b_frames) + 32 : 0));
     for (Slot& s : slots_) {
         NV_ENC_CREATE_BITSTREAM_BUFFER out{};
         out.version = api_.struct_version(1);
@@ -157,22 +162,13 @@ void NvencEncoder::submit(const Frame& frame, const FrameOptions& options) {
         pic.inputBuffer = s.input;
         pic.inputPitch = lock.pitch;
         pic.bufferFmt = params_.init.bufferFormat;
-        if (keep_copies_) {
-            if (s.kept.empty() || s.kept.format() != frame.format() || s.kept.memory() != MemoryType::Host)
-                s.kept = Frame::allocate(frame.format(), frame.width(), frame.height());
-            copy_frame_pixels(frame, s.kept);
-            s.kept.pts = frame.pts;
-            s.kept_valid = true;
-        }
+
     } else {
         s.mapped = cache_->map(frame);
         pic.inputBuffer = s.mapped;
         pic.inputPitch = static_cast<uint32_t>(frame.pitch(0));
         pic.bufferFmt = device_format_for(frame.format());
-        if (keep_copies_) {
-            s.kept = frame;  // device memory must stay untouched until the packet is out anyway
-            s.kept_valid = true;
-        }
+
     }
     pic.outputBitstream = s.output;
     pic.frameIdx = frame_idx_++;
@@ -189,25 +185,50 @@ void NvencEncoder::submit(const Frame& frame, const FrameOptions& options) {
             }
             s.mapped = nullptr;
         }
-        s.kept_valid = false;
         session_->check(status, "nvEncEncodePicture");
     }
     next_idr_ = false;
     s.busy = true;
-    s.options = options;
     pending_.push_back(index);
     input_pts_.push_back(frame.pts);
+    InFlight f;
+    f.pts = frame.pts;
+    f.options = options;
+    if (keep_copies_ && frame.memory() == MemoryType::Host) {
+        if (!spare_copies_.empty()) {
+            f.frame = std::move(spare_copies_.back());
+            spare_copies_.pop_back();
+        }
+        if (f.frame.empty() || f.frame.format() != frame.format())
+            f.frame = Frame::allocate(frame.format(), frame.width(), frame.height());
+        copy_frame_pixels(frame, f.frame);
+        f.frame.pts = frame.pts;
+        f.frame.color = frame.color;
+        f.has_frame = true;
+    } else if (keep_copies_) {
+        f.frame = frame;  // device memory must stay untouched until the packet is out anyway
+        f.has_frame = true;
+    }
+    in_flight_.push_back(std::move(f));
     if (status == NV_ENC_SUCCESS) collect(output_delay_);
 }
 
 void NvencEncoder::collect(size_t keep) {
     const auto& fn = session_->fn();
+    bool first = true;
     while (pending_.size() > keep) {
         Slot& s = slots_[pending_.front()];
         NV_ENC_LOCK_BITSTREAM lock{};
         lock.version = api_.struct_version(1);
         lock.outputBitstream = s.output;
-        session_->check(fn.nvEncLockBitstream(session_->encoder(), &lock), "nvEncLockBitstream");
+        // After NV_ENC_SUCCESS the oldest output is ready: wait for it (zero latency). Later ones
+        // may not be (hardware still busy, or a software encoder releasing a mini-GOP one frame
+        // per call): don't block on them, they come with the next call. After EOS all are ready.
+        lock.doNotWait = draining_ || first ? 0 : 1;
+        first = false;
+        const NVENCSTATUS locked = fn.nvEncLockBitstream(session_->encoder(), &lock);
+        if (locked == NV_ENC_ERR_LOCK_BUSY && lock.doNotWait) break;
+        session_->check(locked, "nvEncLockBitstream");
         Packet p;
         const auto* data = static_cast<const uint8_t*>(lock.bitstreamBufferPtr);
         p.data.assign(data, data + lock.bitstreamSizeInBytes);
@@ -222,9 +243,14 @@ void NvencEncoder::collect(size_t keep) {
             s.mapped = nullptr;
         }
         s.busy = false;
-        s.kept_valid = false;
         pending_.pop_front();
         input_pts_.pop_front();
+        for (auto it = in_flight_.begin(); it != in_flight_.end(); ++it)
+            if (it->pts == p.pts) {
+                if (it->has_frame && it->frame.memory() == MemoryType::Host) spare_copies_.push_back(std::move(it->frame));
+                in_flight_.erase(it);
+                break;
+            }
         packets_.push_back(std::move(p));
     }
 }
@@ -257,12 +283,11 @@ void NvencEncoder::send_frame(const Frame& frame, const FrameOptions& options) {
 
 void NvencEncoder::recover(const Frame* current, const FrameOptions& options, const Error& cause) {
     std::vector<std::pair<Frame, FrameOptions>> frames;
-    for (size_t index : pending_) {
-        Slot& s = slots_[index];
-        if (s.kept_valid) frames.emplace_back(s.kept, s.options);
+    for (InFlight& f : in_flight_) {
+        if (f.has_frame) frames.emplace_back(std::move(f.frame), f.options);
         else ++stats_.dropped;
-        s.kept = Frame{};  // the copy now lives in `frames`
     }
+    in_flight_.clear();
     if (current) frames.emplace_back(*current, options);
     log(LogLevel::Warn, std::string(cause.what()) + "; reopening the NVENC session");
     const int ordinal = device_->ordinal();
@@ -359,7 +384,9 @@ void NvencEncoder::flush() {
         eos.version = api_.struct_version(4, true);
         eos.encodePicFlags = NV_ENC_PIC_FLAG_EOS;
         session_->check(session_->fn().nvEncEncodePicture(session_->encoder(), &eos), "nvEncEncodePicture(EOS)");
+        draining_ = true;
         collect(0);
+        draining_ = false;
         flushed_ = true;
     } catch (const Error& e) {
         if (e.code() != ErrorCode::DeviceLost) throw;

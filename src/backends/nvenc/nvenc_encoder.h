@@ -50,6 +50,10 @@ public:
     // Marks the frame with this pts as lost at the receiver: later frames won't reference it.
     void invalidate_reference(int64_t pts);
     const Stats& stats() const { return stats_; }
+    // CUDA surfaces registered so far (resource cache misses), this session and earlier ones.
+    int64_t registrations() const {
+        return stats_.registrations + (cache_ ? static_cast<int64_t>(cache_->registrations()) : 0);
+    }
     const std::string& gpu_name() const { return gpu_name_; }
     ApiVersion api() const { return api_; }
 
@@ -59,8 +63,13 @@ private:
         NV_ENC_OUTPUT_PTR output = nullptr;
         NV_ENC_INPUT_PTR mapped = nullptr;
         bool busy = false;
-        Frame kept;          // what to resubmit if the device is lost while this frame is in flight
-        bool kept_valid = false;
+    };
+    // A frame submitted whose packet has not come out yet. NVENC fills output buffers in
+    // coding order, so frames are matched to packets by timestamp, not by buffer.
+    struct InFlight {
+        int64_t pts = 0;
+        Frame frame;           // copy (host) or reference (device) to resubmit after a device loss
+        bool has_frame = false;
         FrameOptions options;
     };
 
@@ -83,6 +92,8 @@ private:
     std::string gpu_name_;
     std::vector<Slot> slots_;
     std::deque<size_t> pending_;      // slots submitted, in submission order
+    std::deque<InFlight> in_flight_;  // frames without a packet yet, in submission order
+    std::vector<Frame> spare_copies_; // recycled host copies
     std::deque<int64_t> input_pts_;   // pts in submission order (for dts)
     std::deque<Packet> packets_;
     size_t output_delay_ = 0;
@@ -91,6 +102,7 @@ private:
     bool keep_copies_ = false;
     bool flushed_ = false;
     bool next_idr_ = false;
+    bool draining_ = false;  // after EOS every output is ready: lock blocking
     std::unique_ptr<Encoder> fallback_;
     Stats stats_;
 };

@@ -1,0 +1,92 @@
+// The seed C API (include/nvcast/nvenc.h) over the emulator.
+#include "nvcast/nvenc.h"
+
+#include <cstring>
+
+#include "emu_env.h"
+
+namespace nvcast::test {
+namespace {
+
+class NvencCApi : public EmuTest {};
+
+TEST_F(NvencCApi, EncodeFlushDrainDecode) {
+    nvenc_config cfg;
+    nvenc_config_default(&cfg);
+    cfg.width = 320;
+    cfg.height = 240;
+    cfg.input_format = NVENC_FORMAT_I420;
+    cfg.qp = 22;
+    nvenc_encoder* enc = nullptr;
+    ASSERT_EQ(nvenc_init(&cfg, &enc), NVENC_OK) << nvenc_last_error(nullptr);
+    const auto frames = synthetic_frames(320, 240, 10);
+    std::vector<Packet> packets;
+    auto drain = [&] {
+        nvenc_bitstream bs;
+        nvenc_status s;
+        while ((s = nvenc_get_bitstream(enc, &bs)) == NVENC_OK) {
+            Packet p;
+            p.data.assign(bs.data, bs.data + bs.size);
+            p.pts = bs.pts;
+            p.keyframe = bs.keyframe != 0;
+            packets.push_back(std::move(p));
+        }
+        return s;
+    };
+    for (size_t i = 0; i < frames.size(); ++i) {
+        nvenc_frame f{};
+        for (int p = 0; p < 3; ++p) {
+            f.planes[p] = frames[i].data(p);
+            f.pitch[p] = frames[i].pitch(p);
+        }
+        f.pts = static_cast<int64_t>(i);
+        f.force_idr = i == 5;
+        ASSERT_EQ(nvenc_encode_frame(enc, &f), NVENC_OK) << nvenc_last_error(enc);
+        EXPECT_EQ(drain(), NVENC_AGAIN);
+    }
+    ASSERT_EQ(nvenc_encode_frame(enc, nullptr), NVENC_OK);
+    EXPECT_EQ(drain(), NVENC_EOF);
+    nvenc_frame late{};
+    EXPECT_EQ(nvenc_encode_frame(enc, &late), NVENC_ERROR_INVALID_ARGUMENT);  // NULL planes
+    nvenc_destroy(enc);
+    ASSERT_EQ(packets.size(), frames.size());
+    EXPECT_TRUE(packets[0].keyframe);
+    EXPECT_TRUE(packets[5].keyframe);
+    EncoderConfig c = config();
+    TempDir dir;
+    const auto decoded = decode_packets(dir.file("c.h264"), c, packets);
+    ASSERT_EQ(decoded.size(), frames.size());
+    EXPECT_GT(mean_psnr(frames, decoded), 35.0);
+}
+
+TEST_F(NvencCApi, ErrorsAreStatusesWithMessages) {
+    nvenc_config cfg;
+    nvenc_config_default(&cfg);
+    nvenc_encoder* enc = nullptr;
+    cfg.struct_size = 4;
+    EXPECT_EQ(nvenc_init(&cfg, &enc), NVENC_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::strstr(nvenc_last_error(nullptr), "struct_size"), nullptr);
+    EXPECT_EQ(enc, nullptr);
+
+    nvenc_config_default(&cfg);
+    cfg.width = 0;
+    EXPECT_EQ(nvenc_init(&cfg, &enc), NVENC_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::strstr(nvenc_last_error(nullptr), "width"), nullptr) << nvenc_last_error(nullptr);
+
+    cfg.width = 320;
+    cfg.height = 240;
+    faults("no_encoder,gpu_name=NVIDIA H200");
+    EXPECT_EQ(nvenc_init(&cfg, &enc), NVENC_ERROR_UNAVAILABLE);
+    EXPECT_NE(std::strstr(nvenc_last_error(nullptr), "NVIDIA H200"), nullptr) << nvenc_last_error(nullptr);
+
+    faults("");
+    ASSERT_EQ(nvenc_init(&cfg, &enc), NVENC_OK) << nvenc_last_error(nullptr);
+    EXPECT_EQ(nvenc_set_bitrate(enc, 1'000'000, 0), NVENC_ERROR_UNSUPPORTED);  // CQP session
+    EXPECT_NE(std::strstr(nvenc_last_error(enc), "cbr or vbr"), nullptr);
+    nvenc_destroy(enc);
+    EXPECT_EQ(nvenc_encode_frame(nullptr, nullptr), NVENC_ERROR_INVALID_ARGUMENT);
+    EXPECT_STREQ(nvenc_status_string(NVENC_ERROR_DEVICE_LOST), "device lost");
+}
+
+}  // namespace
+}  // namespace nvcast::test

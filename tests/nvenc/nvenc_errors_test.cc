@@ -1,0 +1,151 @@
+// Every error path of the nvenc backend produces a specific, actionable message.
+#include "emu_env.h"
+
+namespace nvcast::test {
+namespace {
+
+class NvencErrors : public EmuTest {};
+
+BackendInfo nvenc_info() {
+    for (const BackendInfo& info : probe_backends())
+        if (info.name == "nvenc") return info;
+    return {};
+}
+
+TEST_F(NvencErrors, NoDriverIsUnavailableAndNamesTheLibrary) {
+    ::setenv("NVCAST_NVENC_LIBRARY", "/nonexistent/libnvidia-encode.so.1", 1);
+    const BackendInfo info = nvenc_info();
+    EXPECT_FALSE(info.available);
+    EXPECT_NE(info.reason.find("no NVIDIA driver"), std::string::npos) << info.reason;
+    EXPECT_NE(info.reason.find("/nonexistent/libnvidia-encode.so.1"), std::string::npos) << info.reason;
+    auto [code, message] = error_of([&] { open_encoder("nvenc", config()); });
+    EXPECT_EQ(code, ErrorCode::Unavailable);
+    EXPECT_NE(message.find("not available"), std::string::npos) << message;
+}
+
+TEST_F(NvencErrors, GpuWithoutNvencIsNamed) {
+    faults("no_encoder,gpu_name=NVIDIA H200");
+    const BackendInfo info = nvenc_info();
+    EXPECT_FALSE(info.available);
+    EXPECT_NE(info.reason.find("'NVIDIA H200'"), std::string::npos) << info.reason;
+    EXPECT_NE(info.reason.find("has no NVENC engine"), std::string::npos) << info.reason;
+    auto [code, message] = error_of([&] { nvenc::NvencEncoder(config(), nvenc::Options{}); });
+    EXPECT_EQ(code, ErrorCode::Unavailable);
+    EXPECT_NE(message.find("this GPU 'NVIDIA H200' (CUDA device 0) has no NVENC engine"), std::string::npos) << message;
+}
+
+TEST_F(NvencErrors, AutoFallsBackWithOneLineReason) {
+    faults("no_encoder,gpu_name=NVIDIA H200");
+    auto opened = open_encoder("auto", config());
+    EXPECT_NE(opened.encoder->backend_name(), "nvenc");
+    EXPECT_NE(opened.selection.find("nvenc: "), std::string::npos) << opened.selection;
+    EXPECT_NE(opened.selection.find("NVIDIA H200"), std::string::npos) << opened.selection;
+    EXPECT_EQ(opened.selection.find('\n'), std::string::npos);
+}
+
+TEST_F(NvencErrors, DriverTooOldNamesApiAndDriverVersion) {
+    ::setenv("NVCAST_EMU_API_VERSION", "9.1", 1);
+    auto [code, message] = error_of([&] { nvenc::NvencEncoder(config(), nvenc::Options{}); });
+    EXPECT_EQ(code, ErrorCode::Unavailable);
+    EXPECT_NE(message.find("driver supports API 9.1, need 10.0 for H.264: driver >= 450.51"), std::string::npos)
+        << message;
+    EXPECT_FALSE(nvenc_info().available);
+}
+
+TEST_F(NvencErrors, Av1NeedsApi12) {
+    ::setenv("NVCAST_EMU_API_VERSION", "11.0", 1);
+    EncoderConfig cfg = config(Codec::AV1);
+    auto [code, message] = error_of([&] { nvenc::NvencEncoder(cfg, nvenc::Options{}); });
+    EXPECT_EQ(code, ErrorCode::Unavailable);
+    EXPECT_NE(message.find("driver supports API 11.0, need 12.0 for AV1: driver >= 520.56"), std::string::npos)
+        << message;
+}
+
+TEST_F(NvencErrors, ConcurrentSessionLimit) {
+    faults("session_limit=2");
+    auto a = open_encoder("nvenc", config());
+    auto b = open_encoder("nvenc", config());
+    auto [code, message] = error_of([&] { open_encoder("nvenc", config()); });
+    EXPECT_EQ(code, ErrorCode::ResourceExhausted);
+    EXPECT_NE(message.find("concurrent NVENC session limit reached"), std::string::npos) << message;
+    EXPECT_NE(message.find("2 nvcast session(s) already open"), std::string::npos) << message;
+    b.encoder.reset();
+    EXPECT_NO_THROW(open_encoder("nvenc", config()));  // a slot freed up
+}
+
+TEST_F(NvencErrors, OutOfMemoryAtOpen) {
+    faults("oom_at_open");
+    auto [code, message] = error_of([&] { nvenc::NvencEncoder(config(), nvenc::Options{}); });
+    EXPECT_EQ(code, ErrorCode::ResourceExhausted);
+    EXPECT_NE(message.find("out of GPU memory opening an NVENC session"), std::string::npos) << message;
+}
+
+TEST_F(NvencErrors, FeaturesCheckedAgainstCapsEachWithItsMessage) {
+    struct Case {
+        const char* what;
+        EncoderConfig cfg;
+        const char* expect;
+    };
+    std::vector<Case> cases;
+    EncoderConfig c = config();
+    c.bit_depth = 10;
+    c.input_format = PixelFormat::P010;
+    cases.push_back({"10-bit h264", c, "10-bit h264 encoding is not supported (NVENC encodes 10-bit as HEVC"});
+    c = config(Codec::H264, 8192, 4320);
+    cases.push_back({"too large", c, "8192x4320 is outside the h264 encoder's size range 145x49..4096x4096"});
+    c = config(Codec::H264, 128, 32);
+    cases.push_back({"too small", c, "128x32 is outside the h264 encoder's size range"});
+    c = config();
+    c.b_frames = 6;
+    cases.push_back({"b-frames", c, "6 B-frames requested, the h264 encoder allows at most 4"});
+    c = config();
+    c.slices = 64;
+    cases.push_back({"slices", c, "64 slices requested, at most 32"});
+    for (const Case& k : cases) {
+        auto [code, message] = error_of([&] { open_encoder("nvenc", k.cfg); });
+        EXPECT_EQ(code, ErrorCode::Unsupported) << k.what;
+        EXPECT_NE(message.find(k.expect), std::string::npos) << k.what << ": " << message;
+        EXPECT_NE(message.find("nvcast emulated NVENC GPU 0"), std::string::npos) << k.what << ": " << message;
+    }
+}
+
+TEST_F(NvencErrors, BadFramesAndCallOrder) {
+    auto opened = open_encoder("nvenc", config());
+    const auto wrong_size = synthetic_frames(160, 120, 1);
+    auto [code, message] = error_of([&] { opened.encoder->send_frame(wrong_size[0]); });
+    EXPECT_EQ(code, ErrorCode::InvalidArgument);
+    EXPECT_NE(message.find("frame is 160x120 i420, the session expects 320x240 i420"), std::string::npos) << message;
+    const auto ok = synthetic_frames(320, 240, 1);
+    opened.encoder->send_frame(ok[0]);
+    opened.encoder->flush();
+    auto [code2, message2] = error_of([&] { opened.encoder->send_frame(ok[0]); });
+    EXPECT_EQ(code2, ErrorCode::InvalidState);
+    EXPECT_NE(message2.find("after flush"), std::string::npos);
+    auto& enc = as_nvenc(*opened.encoder);
+    EXPECT_EQ(enc.stats().submitted, 1);
+}
+
+TEST_F(NvencErrors, BitrateChangeOnCqpIsRefused) {
+    auto opened = open_encoder("nvenc", config());
+    auto [code, message] = error_of([&] { opened.encoder->set_bitrate(1'000'000); });
+    EXPECT_EQ(code, ErrorCode::Unsupported);
+    EXPECT_NE(message.find("open it with cbr or vbr"), std::string::npos) << message;
+}
+
+TEST_F(NvencErrors, StatusMessagesCoverEveryStatus) {
+    nvenc::FailureContext ctx;
+    ctx.gpu_name = "GPU X";
+    ctx.device = 1;
+    for (int s = 1; s <= NV_ENC_ERR_RESOURCE_NOT_MAPPED; ++s) {
+        const auto status = static_cast<NVENCSTATUS>(s);
+        const std::string m = nvenc::status_message(status, "call", ctx);
+        EXPECT_NE(m.find(nvenc::status_name(status)), std::string::npos) << m;
+        EXPECT_EQ(std::string(nvenc::status_name(status)).find("unknown"), std::string::npos);
+    }
+    EXPECT_EQ(nvenc::error_code_for(NV_ENC_ERR_DEVICE_NOT_EXIST, ctx), ErrorCode::DeviceLost);
+    EXPECT_EQ(nvenc::error_code_for(NV_ENC_ERR_OUT_OF_MEMORY, ctx), ErrorCode::ResourceExhausted);
+    EXPECT_EQ(nvenc::error_code_for(NV_ENC_ERR_UNSUPPORTED_DEVICE, ctx), ErrorCode::Unavailable);
+}
+
+}  // namespace
+}  // namespace nvcast::test
