@@ -84,6 +84,13 @@ NVCAST_HD float bt709_oetf(float l) {
     return 1.099296826f * powf(l, 0.45f) - 0.099296826f;
 }
 
+// Inverse BT.1886 EOTF with black level 0: display light L in [0,1] -> V = L^(1/2.4). Tone-mapped
+// light is display-referred, so the SDR signal is the one a BT.1886 display turns back into L.
+NVCAST_HD float bt1886_inverse_eotf(float l) {
+    l = clamp_to(l, 0.0f, 1.0f);
+    return powf(l, 1.0f / 2.4f);
+}
+
 // ---- Tone curves on a luminance-like signal in units of the target peak -----------------------
 // `x` is the brightest component (max R,G,B) of linear display light divided by the target peak.
 

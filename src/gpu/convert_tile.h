@@ -36,7 +36,8 @@ struct ConvertParams {
     ToneParams tone;
 };
 
-// Linearise R'G'B' (BT.2020 PQ or HLG), map the gamut, tone map and re-encode with the BT.709 OETF.
+// Linearise R'G'B' (BT.2020 PQ or HLG) to display light, map the gamut, tone map and re-encode for a
+// BT.1886 (gamma 2.4) SDR display.
 NVCAST_HD void tonemap_pixel(const ConvertParams& p, float (&rgb)[3]) {
     float lin[3];
     if (p.transfer == kTransferHlg) {
@@ -51,11 +52,11 @@ NVCAST_HD void tonemap_pixel(const ConvertParams& p, float (&rgb)[3]) {
     float out[3];
     mat3_mul(p.gamut, lin, out);  // BT.709 linear, 1.0 = target peak
     const float m = fmaxf(fmaxf(out[0], out[1]), out[2]);
-    if (m > 1e-6f) {
+    if (m > 1e-12f) {
         const float gain = tone_curve(p.tone, m) / m;
         for (int i = 0; i < 3; ++i) out[i] *= gain;
     }
-    for (int i = 0; i < 3; ++i) rgb[i] = bt709_oetf(out[i]);
+    for (int i = 0; i < 3; ++i) rgb[i] = bt1886_inverse_eotf(out[i]);
 }
 
 // Reads the tile's pixels as normalised source components (Y'CbCr or R'G'B'); edges replicate.
