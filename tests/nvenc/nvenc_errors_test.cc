@@ -61,6 +61,16 @@ TEST_F(NvencErrors, Av1NeedsApi12) {
         << message;
 }
 
+TEST_F(NvencErrors, Av1WithNewEnoughDriverIsAnExplicitGap) {
+    ::setenv("NVCAST_EMU_API_VERSION", "12.0", 1);
+    auto [code, message] = error_of([&] { nvenc::NvencEncoder(config(Codec::AV1), nvenc::Options{}); });
+    EXPECT_EQ(code, ErrorCode::Unsupported);
+    EXPECT_NE(message.find("--backend svtav1"), std::string::npos) << message;
+    const BackendInfo info = nvenc_info();
+    EXPECT_TRUE(info.available) << info.reason;
+    EXPECT_NE(info.description.find("AV1: not on this GPU"), std::string::npos) << info.description;
+}
+
 TEST_F(NvencErrors, ConcurrentSessionLimit) {
     faults("session_limit=2");
     auto a = open_encoder("nvenc", config());

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "backends/nvenc/av1_api.h"
 #include "nvcast/backend.h"
 #include "nvcast/log.h"
 
@@ -81,6 +82,11 @@ void NvencEncoder::open_session(int ordinal) {
     device_ = DeviceContext::get(driver, ordinal);
     gpu_name_ = device_->name();
     api_ = negotiate(config_.codec, driver_max_api(driver));
+    if (config_.codec == Codec::AV1)
+        throw Error(ErrorCode::Unsupported,
+                    "nvenc: AV1 encoding needs the API 12 session structures, which this build does not declare yet "
+                    "(it is built against the API 11.1 headers); AV1 support is detected and shown by `nvcast probe`; "
+                    "encode AV1 with --backend svtav1");
     ContextScope scope(*device_);
     session_ = std::make_unique<SessionHandle>(device_, api_);
     if (!codec_supported(*session_, config_.codec))

@@ -1,0 +1,108 @@
+// Per-frame latency (send -> packet) and throughput of the nvenc backend running on
+// the NVENC emulator, against the bare software encoder the emulator wraps, with
+// the same settings. The difference is the cost of the NVENC path itself (upload
+// into input buffers, session bookkeeping, bitstream locking) — the backend overhead.
+//
+//   nvenc_overhead_bench [codec=h264|hevc] [WxH=1280x720] [frames=120] [rounds=5]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "nvcast/nvcast.h"
+
+using namespace nvcast;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Result {
+    double median_ms = 0, p95_ms = 0, fps = 0;
+};
+
+Result run(const std::string& backend, const EncoderConfig& cfg, const std::vector<Frame>& frames) {
+    auto opened = open_encoder(backend, cfg);
+    std::vector<double> latency;
+    const auto start = Clock::now();
+    for (size_t i = 0; i < frames.size(); ++i) {
+        Frame f = frames[i];
+        f.pts = static_cast<int64_t>(i);
+        const auto t0 = Clock::now();
+        opened.encoder->send_frame(f);
+        while (auto p = opened.encoder->receive_packet())
+            latency.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    opened.encoder->flush();
+    while (opened.encoder->receive_packet()) {
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    std::sort(latency.begin(), latency.end());
+    Result r;
+    if (!latency.empty()) {
+        r.median_ms = latency[latency.size() / 2];
+        r.p95_ms = latency[latency.size() * 95 / 100];
+    }
+    r.fps = static_cast<double>(frames.size()) / seconds;
+    return r;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string codec_name = argc > 1 ? argv[1] : "h264";
+    int width = 1280, height = 720;
+    if (argc > 2) std::sscanf(argv[2], "%dx%d", &width, &height);
+    const int count = argc > 3 ? std::atoi(argv[3]) : 120;
+    const int rounds = argc > 4 ? std::atoi(argv[4]) : 5;
+    ::setenv("NVCAST_NVENC_LIBRARY", NVCAST_EMU_LIB_DIR "/libnvidia-encode.so.1", 0);
+    ::setenv("NVCAST_CUDA_LIBRARY", NVCAST_EMU_LIB_DIR "/libcuda.so.1", 0);
+    set_log_level(LogLevel::Error);
+
+    EncoderConfig cfg;
+    cfg.codec = parse_codec(codec_name);
+    cfg.width = width;
+    cfg.height = height;
+    cfg.tuning = Tuning::LowLatency;  // zero frames in flight: latency = one encode
+    cfg.rc.mode = RateControlMode::CQP;
+    cfg.rc.qp = 26;
+    cfg.preset = 4;
+    cfg.gop_length = 250;
+    const std::string software = cfg.codec == Codec::HEVC ? "x265" : "x264";
+
+    auto source = open_synthetic(width, height, 30, 1, count, PixelFormat::I420, 7);
+    std::vector<Frame> frames;
+    for (int i = 0; i < count; ++i) {
+        Frame f = Frame::allocate(PixelFormat::I420, width, height);
+        if (!source->read(f)) break;
+        frames.push_back(std::move(f));
+    }
+
+    // Alternate the two so drift in machine load hits both alike.
+    std::vector<double> sw_med, sw_fps, nv_med, nv_fps, sw_p95, nv_p95;
+    for (int r = 0; r < rounds; ++r) {
+        const Result a = run(software, cfg, frames);
+        const Result b = run("nvenc", cfg, frames);
+        sw_med.push_back(a.median_ms);
+        sw_p95.push_back(a.p95_ms);
+        sw_fps.push_back(a.fps);
+        nv_med.push_back(b.median_ms);
+        nv_p95.push_back(b.p95_ms);
+        nv_fps.push_back(b.fps);
+    }
+    std::printf("%s %dx%d, %d frames x %d rounds, CQP 26, P4, low-latency (medians over rounds)\n", codec_name.c_str(),
+                width, height, count, rounds);
+    std::printf("| path | latency median (ms) | latency p95 (ms) | fps |\n|---|---|---|---|\n");
+    std::printf("| %s (bare) | %.2f | %.2f | %.1f |\n", software.c_str(), median(sw_med), median(sw_p95), median(sw_fps));
+    std::printf("| nvenc backend -> emulator -> %s | %.2f | %.2f | %.1f |\n", software.c_str(), median(nv_med),
+                median(nv_p95), median(nv_fps));
+    std::printf("| ratio nvenc/bare | %.3f | %.3f | %.3f |\n", median(nv_med) / median(sw_med),
+                median(nv_p95) / median(sw_p95), median(nv_fps) / median(sw_fps));
+    return 0;
+}
