@@ -12,6 +12,12 @@
 #else
 #define NVCAST_HD inline
 #endif
+// Full unrolling of fixed-size loops in device code, so per-tile arrays stay in registers.
+#if defined(__CUDA_ARCH__)
+#define NVCAST_UNROLL _Pragma("unroll")
+#else
+#define NVCAST_UNROLL
+#endif
 
 namespace nvcast::gpu {
 

@@ -42,11 +42,14 @@ NVCAST_HD void tonemap_pixel(const ConvertParams& p, float (&rgb)[3]) {
     float lin[3];
     if (p.transfer == kTransferHlg) {
         float e[3];
+        NVCAST_UNROLL
         for (int i = 0; i < 3; ++i) e[i] = hlg_inverse_oetf(rgb[i]);
         const float ys = 0.2627f * e[0] + 0.6780f * e[1] + 0.0593f * e[2];
         const float gain = ys > 0.0f ? p.hlg_peak * powf(ys, p.hlg_gamma_minus_1) : 0.0f;
+        NVCAST_UNROLL
         for (int i = 0; i < 3; ++i) lin[i] = gain * e[i];
     } else {
+        NVCAST_UNROLL
         for (int i = 0; i < 3; ++i) lin[i] = pq_eotf(rgb[i]);
     }
     float out[3];
@@ -54,8 +57,10 @@ NVCAST_HD void tonemap_pixel(const ConvertParams& p, float (&rgb)[3]) {
     const float m = fmaxf(fmaxf(out[0], out[1]), out[2]);
     if (m > 1e-12f) {
         const float gain = tone_curve(p.tone, m) / m;
+        NVCAST_UNROLL
         for (int i = 0; i < 3; ++i) out[i] *= gain;
     }
+    NVCAST_UNROLL
     for (int i = 0; i < 3; ++i) rgb[i] = bt1886_inverse_eotf(out[i]);
 }
 
@@ -63,14 +68,17 @@ NVCAST_HD void tonemap_pixel(const ConvertParams& p, float (&rgb)[3]) {
 NVCAST_HD void load_tile(const PlaneSet& s, const ConvertParams& p, int x0, int y0,
                          float (&c)[kTileH][kTileW][3]) {
     const Layout l = layout_of(s.format);
+    NVCAST_UNROLL
     for (int r = 0; r < kTileH; ++r) {
         const int y = y0 + r < s.height ? y0 + r : s.height - 1;
         const uint8_t* row = s.data[0] + static_cast<size_t>(y) * s.pitch[0];
+        NVCAST_UNROLL
         for (int i = 0; i < kTileW; ++i) {
             const int x = x0 + i < s.width ? x0 + i : s.width - 1;
             if (l.packed) {
                 int rgb[3];
                 read_rgb(row + static_cast<size_t>(x) * l.bytes, s.format, rgb);
+                NVCAST_UNROLL
                 for (int k = 0; k < 3; ++k) c[r][i][k] = normalize_code(rgb[k], p.src_offset[k], p.src_scale[k]);
             } else {
                 c[r][i][0] = normalize_code(read_sample(row, x, l), p.src_offset[0], p.src_scale[0]);
@@ -79,8 +87,10 @@ NVCAST_HD void load_tile(const PlaneSet& s, const ConvertParams& p, int x0, int 
     }
     if (l.packed) return;
     if (l.shift_x == 0) {  // 4:4:4
+        NVCAST_UNROLL
         for (int r = 0; r < kTileH; ++r) {
             const int y = y0 + r < s.height ? y0 + r : s.height - 1;
+            NVCAST_UNROLL
             for (int i = 0; i < kTileW; ++i) {
                 const int x = x0 + i < s.width ? x0 + i : s.width - 1;
                 int cb, cr;
@@ -95,13 +105,16 @@ NVCAST_HD void load_tile(const PlaneSet& s, const ConvertParams& p, int x0, int 
     const int cw = s.width >> 1, ch = s.height >> 1;
     const int cx0 = x0 >> 1, cy0 = y0 >> 1;
     if (p.block_chroma) {
+        NVCAST_UNROLL
         for (int j = 0; j < kTileW / 2; ++j) {
             const int cx = cx0 + j < cw ? cx0 + j : cw - 1;
             int cb, cr;
             read_chroma(s, l, cx, cy0, cb, cr);
             const float fb = normalize_code(cb, p.src_offset[1], p.src_scale[1]);
             const float fr = normalize_code(cr, p.src_offset[2], p.src_scale[2]);
+            NVCAST_UNROLL
             for (int r = 0; r < kTileH; ++r)
+                NVCAST_UNROLL
                 for (int k = 0; k < 2; ++k) {
                     c[r][2 * j + k][1] = fb;
                     c[r][2 * j + k][2] = fr;
@@ -112,8 +125,10 @@ NVCAST_HD void load_tile(const PlaneSet& s, const ConvertParams& p, int x0, int 
     // Bilinear upsampling, chroma sited at the centre of each 2x2 luma block:
     // luma x=2k sits at chroma k-1/4 (3/4 of k, 1/4 of k-1); x=2k+1 at k+1/4 (3/4 of k, 1/4 of k+1).
     float win[3][kTileW / 2 + 2][2];  // chroma rows cy0-1..cy0+1, columns cx0-1..cx0+4
+    NVCAST_UNROLL
     for (int jr = 0; jr < 3; ++jr) {
         const int cy = clamp_to(cy0 - 1 + jr, 0, ch - 1);
+        NVCAST_UNROLL
         for (int jc = 0; jc < kTileW / 2 + 2; ++jc) {
             const int cx = clamp_to(cx0 - 1 + jc, 0, cw - 1);
             int cb, cr;
@@ -122,11 +137,14 @@ NVCAST_HD void load_tile(const PlaneSet& s, const ConvertParams& p, int x0, int 
             win[jr][jc][1] = normalize_code(cr, p.src_offset[2], p.src_scale[2]);
         }
     }
+    NVCAST_UNROLL
     for (int r = 0; r < kTileH; ++r) {
         const int ro = r == 0 ? 0 : 2;  // the neighbouring chroma row: above for even rows, below for odd
+        NVCAST_UNROLL
         for (int i = 0; i < kTileW; ++i) {
             const int k = i >> 1;
             const int co = (i & 1) ? k + 2 : k;  // neighbouring column index in win
+            NVCAST_UNROLL
             for (int q = 0; q < 2; ++q) {
                 const float near_row = 0.75f * win[1][k + 1][q] + 0.25f * win[1][co][q];
                 const float far_row = 0.75f * win[ro][k + 1][q] + 0.25f * win[ro][co][q];
@@ -140,12 +158,15 @@ NVCAST_HD void load_tile(const PlaneSet& s, const ConvertParams& p, int x0, int 
 NVCAST_HD void store_tile(const PlaneSet& d, const ConvertParams& p, int x0, int y0,
                           const float (&rgb)[kTileH][kTileW][3]) {
     const Layout l = layout_of(d.format);
+    NVCAST_UNROLL
     for (int r = 0; r < kTileH && y0 + r < d.height; ++r) {
         uint8_t* row = d.data[0] + static_cast<size_t>(y0 + r) * d.pitch[0];
+        NVCAST_UNROLL
         for (int i = 0; i < kTileW && x0 + i < d.width; ++i) {
             const float(&v)[3] = rgb[r][i];
             if (l.packed) {
                 int codes[3];
+                NVCAST_UNROLL
                 for (int k = 0; k < 3; ++k) codes[k] = quantize(v[k], p.dst_scale[k], p.dst_offset[k], p.dst_max);
                 write_rgb(row + static_cast<size_t>(x0 + i) * l.bytes, d.format, codes);
                 continue;
@@ -163,8 +184,10 @@ NVCAST_HD void store_tile(const PlaneSet& d, const ConvertParams& p, int x0, int
     }
     if (l.packed || l.shift_x == 0) return;
     const int cy = y0 >> 1;
+    NVCAST_UNROLL
     for (int j = 0; j < kTileW / 2 && x0 + 2 * j < d.width; ++j) {
         float avg[3];
+        NVCAST_UNROLL
         for (int k = 0; k < 3; ++k)
             avg[k] = ((rgb[0][2 * j][k] + rgb[0][2 * j + 1][k]) + (rgb[1][2 * j][k] + rgb[1][2 * j + 1][k])) * 0.25f;
         float yuv[3];
@@ -178,7 +201,9 @@ NVCAST_HD void convert_tile(const PlaneSet& s, const PlaneSet& d, const ConvertP
     const int x0 = tx * kTileW, y0 = ty * kTileH;
     float c[kTileH][kTileW][3];
     load_tile(s, p, x0, y0, c);
+    NVCAST_UNROLL
     for (int r = 0; r < kTileH; ++r)
+        NVCAST_UNROLL
         for (int i = 0; i < kTileW; ++i) {
             if (p.src_yuv) {
                 const float yuv[3] = {c[r][i][0], c[r][i][1], c[r][i][2]};

@@ -8,6 +8,7 @@
 #include <cuda_runtime.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "gpu_test_util.h"
@@ -17,6 +18,12 @@ namespace nvcast {
 namespace {
 
 #define CUDA_OK(x) ASSERT_EQ((x), cudaSuccess) << #x
+
+// NVCAST_GPU_TEST_SMALL=1 (used under compute-sanitizer) shrinks the large frames.
+bool small_run() { return std::getenv("NVCAST_GPU_TEST_SMALL") != nullptr; }
+int big_w() { return small_run() ? 320 : 1920; }
+int big_h() { return small_run() ? 180 : 1080; }
+int even(int v) { return v / 2 * 2; }
 
 const PixelFormat kAll[] = {PixelFormat::NV12,    PixelFormat::I420, PixelFormat::I444,  PixelFormat::P010,
                             PixelFormat::I420_10, PixelFormat::I444_10, PixelFormat::BGRA, PixelFormat::RGBA,
@@ -132,7 +139,7 @@ TEST_F(KernelTest, ConversionEveryFormatPairRandomAndStructured) {
         for (PixelFormat to : kAll) {
             ++index;
             for (int variant = 0; variant < 3; ++variant) {
-                const int w = variant == 0 ? 1920 : 134, h = variant == 0 ? 1080 : 66;
+                const int w = variant == 0 ? big_w() : 134, h = variant == 0 ? big_h() : 66;
                 Frame in = variant == 2 ? structured_frame(from, w, h) : random_frame(from, w, h, static_cast<uint32_t>(index));
                 in.color.matrix = matrices[index % 3];
                 in.color.range = index % 2 ? ColorRange::Full : ColorRange::Limited;
@@ -171,8 +178,9 @@ TEST_F(KernelTest, ScalingEveryPlanarFormatAndFilter) {
     for (PixelFormat f : {PixelFormat::NV12, PixelFormat::I420, PixelFormat::I444, PixelFormat::P010,
                           PixelFormat::I420_10, PixelFormat::I444_10})
         for (ScaleFilter filter : {ScaleFilter::Bilinear, ScaleFilter::Bicubic, ScaleFilter::Area})
-            for (Size s : {Size{1280, 720}, Size{3840, 2160}, Size{640, 360}, Size{1000, 562}}) {
-                Frame in = random_frame(f, 1920, 1080, 5);
+            for (Size s : {Size{even(big_w() * 2 / 3), even(big_h() * 2 / 3)}, Size{big_w() * 2, big_h() * 2},
+                           Size{even(big_w() / 3), even(big_h() / 3)}, Size{even(big_w() * 25 / 48), even(big_h() * 25 / 48)}}) {
+                Frame in = random_frame(f, big_w(), big_h(), 5);
                 ConvertOptions o;
                 o.filter = filter;
                 const int d = compare(in, f, s.w, s.h, {}, o);
@@ -183,15 +191,16 @@ TEST_F(KernelTest, ScalingEveryPlanarFormatAndFilter) {
 }
 
 TEST_F(KernelTest, ChainsConvertScaleAndToneMap) {
-    Frame bgra = random_frame(PixelFormat::BGRA, 3840, 2160, 3);
-    EXPECT_LE(compare(bgra, PixelFormat::NV12, 1920, 1080, {}, ConvertOptions{}), 1);
-    Frame nv12 = random_frame(PixelFormat::NV12, 1280, 720, 4);
-    EXPECT_LE(compare(nv12, PixelFormat::BGRA, 1920, 1080, {}, ConvertOptions{}), 1);
-    Frame hdr = random_frame(PixelFormat::P010, 3840, 2160, 9);
+    const int w = big_w() * 2, h = big_h() * 2;
+    Frame bgra = random_frame(PixelFormat::BGRA, w, h, 3);
+    EXPECT_LE(compare(bgra, PixelFormat::NV12, w / 2, h / 2, {}, ConvertOptions{}), 1);
+    Frame nv12 = random_frame(PixelFormat::NV12, even(w / 3), even(h / 3), 4);
+    EXPECT_LE(compare(nv12, PixelFormat::BGRA, w / 2, h / 2, {}, ConvertOptions{}), 1);
+    Frame hdr = random_frame(PixelFormat::P010, w, h, 9);
     hdr.color = {ColorPrimaries::BT2020, TransferCharacteristics::PQ, MatrixCoefficients::BT2020_NCL, ColorRange::Limited};
     ConvertOptions o;
     o.tonemap.curve = ToneCurve::Bt2390;
-    EXPECT_LE(compare(hdr, PixelFormat::NV12, 1920, 1080, {}, o), 1);
+    EXPECT_LE(compare(hdr, PixelFormat::NV12, w / 2, h / 2, {}, o), 1);
 }
 
 TEST_F(KernelTest, PooledDeviceFramesStopAllocating) {
