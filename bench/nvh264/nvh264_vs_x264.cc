@@ -157,6 +157,9 @@ double bd_rate(const std::vector<Point>& ref, const std::vector<Point>& test) {
 int main(int argc, char** argv) {
     int frames = 30, width = 352, height = 288, fps = 30;
     std::string ffmpeg = "ffmpeg";
+    bool cbr_only = false;
+    for (int i = 1; i < argc; ++i)
+        if (std::string(argv[i]) == "--cbr-only") cbr_only = true;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
         if (a == "--frames") frames = std::atoi(argv[i + 1]);
@@ -199,6 +202,7 @@ int main(int argc, char** argv) {
         std::vector<Point> ours, x264[2];
         double t_ours = 0, t_x[2] = {0, 0};
         for (int qp : qps) {
+            if (cbr_only && qp != 27) continue;
             const Point a = run_nvh264(c.frames, (dir / "a.h264").string(), fps, RateControlMode::CQP, qp, 0);
             ours.push_back(a);
             t_ours += a.seconds;
@@ -212,7 +216,7 @@ int main(int argc, char** argv) {
             }
             std::printf("\n");
         }
-        std::printf("\nBD-rate of nvh264 (PSNR-Y, negative = fewer bits): vs ultrafast %+.1f%%, vs superfast %+.1f%%\n",
+        if (!cbr_only) std::printf("\nBD-rate of nvh264 (PSNR-Y, negative = fewer bits): vs ultrafast %+.1f%%, vs superfast %+.1f%%\n",
                     bd_rate(x264[0], ours), bd_rate(x264[1], ours));
         std::printf("Encode time for the QP sweep: nvh264 %.2f s, x264 ultrafast %.2f s, superfast %.2f s "
                     "(x264 includes ffmpeg start-up and Y4M reading)\n\n",
@@ -220,7 +224,7 @@ int main(int argc, char** argv) {
         std::printf("### Equal CBR bitrate\n\n");
         std::printf("| target kbit/s | nvh264 kbit/s | PSNR-Y | x264 ultrafast kbit/s | PSNR-Y | x264 superfast kbit/s | PSNR-Y |\n");
         std::printf("|---:|---:|---:|---:|---:|---:|---:|\n");
-        const double mid = ours[1].kbps;
+        const double mid = ours[cbr_only ? 0 : 1].kbps;
         for (double scale : {0.5, 1.0, 2.0}) {
             const int64_t bps = static_cast<int64_t>(mid * scale) * 1000;
             const Point a = run_nvh264(c.frames, (dir / "a.h264").string(), fps, RateControlMode::CBR, 0, bps);

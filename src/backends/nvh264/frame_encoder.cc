@@ -193,7 +193,8 @@ EncodedFrame FrameEncoder::encode(const Frame& frame, bool force_idr, bool force
     log(LogLevel::Debug, "nvh264: frame " + std::to_string(frame_index_) + (idr ? " IDR" : (intra ? " I" : " P")) +
                              " qp " + std::to_string(qp) + " bits " + std::to_string(au.size() * 8) + " vbv " +
                              std::to_string(static_cast<int64_t>(rc_.buffer_fullness())) + "/" +
-                             std::to_string(static_cast<int64_t>(rc_.buffer_size())));
+                             std::to_string(static_cast<int64_t>(rc_.buffer_size())) + " complexity " +
+                             std::to_string(static_cast<int64_t>(complexity)));
 
     if (tools_.deblock) deblock_stage(f, DeblockParams{});
     std::swap(ref_.pic, rec_);

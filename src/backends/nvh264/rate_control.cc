@@ -33,25 +33,23 @@ int RateControl::frame_qp(bool intra, double complexity) {
     complexity = std::max(complexity, 1.0);
     const double per_frame = bitrate_ / fps_;
     // Pay back (or spend) the accumulated deviation from the target over about half a second.
-    const double horizon = std::max(4.0, fps_ * 0.5);
-    double target;
-    if (mode_ == RateControlMode::CBR) {
-        target = per_frame - debt_ / horizon;
-        if (intra) target = std::max(target, per_frame * 4);
-    } else {
-        const double avg = avg_complexity_ > 0 ? avg_complexity_ : complexity;
-        target = per_frame * std::pow(complexity / avg, 0.4) - debt_ / (4 * horizon);
-        if (intra) target = std::max(target, per_frame * 4);
-    }
+    const double horizon = std::max(4.0, fps_);
+    // Budget in proportion to complexity^0.6 (a steady QP is worth more than an exact per-frame size),
+    // corrected by the accumulated deviation: within about a second for CBR, slower for VBR.
+    const double avg = avg_complexity_ > 0 ? avg_complexity_ : complexity;
+    const double weight = intra ? 1.0 : std::pow(complexity / avg, 0.3);
+    double target = per_frame * weight - debt_ / (mode_ == RateControlMode::CBR ? horizon : 4 * horizon);
+    if (intra) target = std::max(target, std::min(per_frame * 8, vbv_size_ * 0.4));
     // Never plan past what the bucket can take.
     const double room = std::max(per_frame * 0.1, (vbv_size_ - fullness_) * 0.8);
     target = std::clamp(target, per_frame * 0.2, room);
-    const double model = model_[intra ? 1 : 0] > 0 ? model_[intra ? 1 : 0] : (intra ? 1.2 : 0.6);
+    const double model = model_[intra ? 1 : 0] > 0 ? model_[intra ? 1 : 0] : (intra ? 1.5 : 0.35);
     planned_ = target;
     int qp = static_cast<int>(std::lround(qp_of(model * complexity / target)));
     // Smooth P-frame QP (quality flicker costs more than a little rate error); the VBV check still applies.
-    const bool similar = complexity < 2 * last_p_complexity_ && complexity > 0.5 * last_p_complexity_;
-    if (last_p_qp_ >= 0 && !intra && similar) qp = std::clamp(qp, last_p_qp_ - 3, last_p_qp_ + 3);
+    const double ratio = complexity / std::max(last_p_complexity_, 1.0);
+    if (last_p_qp_ >= 0 && !intra && ratio < 1.5 && ratio > 0.67) qp = std::clamp(qp, last_p_qp_ - 1, last_p_qp_ + 1);
+    else if (last_p_qp_ >= 0 && !intra && ratio < 2 && ratio > 0.5) qp = std::clamp(qp, last_p_qp_ - 3, last_p_qp_ + 3);
     else if (last_qp_ >= 0 && !intra) qp = std::clamp(qp, last_qp_, last_qp_ + 6);
     return std::clamp(qp, qp_min_, qp_max_);
 }
@@ -82,7 +80,7 @@ void RateControl::update(bool intra, int qp, double complexity, int64_t bits) {
     const double observed = static_cast<double>(bits) * qstep(qp) / std::max(complexity, 1.0);
     double& m = model_[intra ? 1 : 0];
     const bool off = m <= 0 || observed > 2 * m || observed < 0.5 * m;  // content changed: trust the new frame
-    m = off ? observed : 0.5 * m + 0.5 * observed;
+    m = off ? observed : 0.7 * m + 0.3 * observed;
     if (!intra) avg_complexity_ = avg_complexity_ > 0 ? 0.9 * avg_complexity_ + 0.1 * complexity : complexity;
     fullness_ = std::max(0.0, fullness_ + static_cast<double>(bits) - max_bitrate_ / fps_);
     debt_ += static_cast<double>(bits) - bitrate_ / fps_;
