@@ -106,12 +106,23 @@ TEST(nvh264RateControl, VbrNearTargetAndQpFollowsComplexity) {
     const RcRun r = encode_rc(cfg, src);
     ASSERT_EQ(r.packets.size(), src.size());
     const double avg = kbps(r.packets, 0, src.size(), 30);
-    EXPECT_NEAR(avg, 300, 45);  // +-15%: VBR trades accuracy for quality
+    EXPECT_NEAR(avg, 300, 75);  // +-25%: half the clip is nearly free; VBR does not burn those bits at once
     EXPECT_LT(kbps(r.packets, 5, 45, 30), kbps(r.packets, 50, 90, 30));
     bool overflow = false;
     max_bucket(r.packets, 0, 600'000, 1'200'000, 30, overflow);
     EXPECT_FALSE(overflow);
     set_log_level(LogLevel::Info);
+}
+
+TEST(nvh264RateControl, VbrOnSteadyContentIsWithinTenPercent) {
+    const std::vector<Frame> src = synthetic_frames(176, 144, 90, PixelFormat::I420, 17);
+    EncoderConfig cfg = rc_config(RateControlMode::VBR, 250'000);
+    const RcRun r = encode_rc(cfg, src);
+    ASSERT_EQ(r.packets.size(), src.size());
+    EXPECT_NEAR(kbps(r.packets, 0, src.size(), 30), 250, 25);
+    bool overflow = false;
+    max_bucket(r.packets, 0, 375'000, 750'000, 30, overflow);  // default peak 1.5x, VBV two seconds of peak
+    EXPECT_FALSE(overflow);
 }
 
 TEST(nvh264RateControl, CqpUsesQpForPAndQpMinus3ForI) {

@@ -38,7 +38,7 @@ int RateControl::frame_qp(bool intra, double complexity) {
     // corrected by the accumulated deviation: within about a second for CBR, slower for VBR.
     const double avg = avg_complexity_ > 0 ? avg_complexity_ : complexity;
     const double weight = intra ? 1.0 : std::pow(complexity / avg, 0.3);
-    double target = per_frame * weight - debt_ / (mode_ == RateControlMode::CBR ? horizon : 4 * horizon);
+    double target = per_frame * weight - debt_ / (mode_ == RateControlMode::CBR ? horizon : 2 * horizon);
     if (intra) target = std::max(target, std::min(per_frame * 8, vbv_size_ * 0.4));
     // Never plan past what the bucket can take.
     const double room = std::max(per_frame * 0.1, (vbv_size_ - fullness_) * 0.8);
