@@ -5,6 +5,7 @@
 #include <string>
 
 #include "commands.h"
+#include "nvcast/convert.h"
 #include "encoder_options.h"
 #include "progress.h"
 
@@ -15,8 +16,18 @@
 namespace nvcast::cli {
 namespace {
 
+// Frame preparation before the encoder (src/gpu): scaling, tone mapping, format conversion.
+struct PrepareArgs {
+    std::string scale;                 // WxH
+    std::string filter = "bicubic";
+    std::string tonemap;               // tone curve
+    std::string input_transfer;        // pq | hlg: label an HDR input that carries no colour description
+    double peak = 1000;                // HDR source peak, cd/m^2
+};
+
 struct EncodeArgs {
     InputOptions input;
+    PrepareArgs prepare;
     EncodeOptions encoder;
     std::string output;
     bool psnr = false;
@@ -34,6 +45,7 @@ struct EncodeStats {
     std::map<std::string, int64_t> types;
     double seconds = 0;
     std::optional<Psnr> psnr;
+    std::string prepare;  // summary of the frame preparation, empty when none ran
     int64_t psnr_frames = 0;
 
     double fps() const { return seconds > 0 ? static_cast<double>(frames_in) / seconds : 0; }
@@ -44,8 +56,78 @@ struct EncodeStats {
     double average_qp() const { return qp_count ? qp_sum / static_cast<double>(qp_count) : -1; }
 };
 
+// Plans the preparation step: what the encoder gets (size, format, colour) and the converter.
+struct Preparation {
+    bool active = false;
+    SourceInfo info;  // what the encoder sees
+    ConvertTarget target;
+    std::unique_ptr<FrameConverter> converter;
+
+    SourceInfo info_in;  // the input, with its colour labels (--input-transfer applied)
+
+    Frame run(const Frame& in) {
+        Frame f = in;  // shares the pixels; only the colour label may change
+        const ColorDescription& c = info_in.color;
+        if (f.color.primaries == ColorPrimaries::Unspecified) f.color.primaries = c.primaries;
+        if (f.color.transfer == TransferCharacteristics::Unspecified) f.color.transfer = c.transfer;
+        if (f.color.matrix == MatrixCoefficients::Unspecified) f.color.matrix = c.matrix;
+        return converter->convert(f, target);
+    }
+};
+
+Preparation plan_preparation(const PrepareArgs& a, const SourceInfo& in) {
+    Preparation p;
+    p.info_in = in;
+    p.info = in;
+    if (!a.input_transfer.empty()) {
+        if (a.input_transfer != "pq" && a.input_transfer != "hlg")
+            throw Error(ErrorCode::InvalidArgument, "--input-transfer '" + a.input_transfer + "' is invalid (allowed: pq, hlg)");
+        p.info_in.color.primaries = ColorPrimaries::BT2020;
+        p.info_in.color.transfer = a.input_transfer == "pq" ? TransferCharacteristics::PQ : TransferCharacteristics::HLG;
+        if (format_info(in.format).packed_rgb) p.info_in.color.matrix = MatrixCoefficients::RGB;
+        else p.info_in.color.matrix = MatrixCoefficients::BT2020_NCL;
+    }
+    ConvertOptions o;
+    o.filter = parse_scale_filter(a.filter);
+    o.gpu_for_host_frames = true;
+    if (!a.tonemap.empty()) {
+        o.tonemap.curve = parse_tone_curve(a.tonemap);
+        o.tonemap.source_peak_nits = a.peak;
+    }
+    const bool tonemap = o.tonemap.curve != ToneCurve::None;
+    const FormatInfo& f = format_info(in.format);
+    // Encoders take planar YUV: packed RGB becomes I420 (10-bit RGB: I420_10); tone mapping gives 8-bit I420.
+    PixelFormat format = in.format;
+    if (f.packed_rgb) format = f.bit_depth > 8 ? PixelFormat::I420_10 : PixelFormat::I420;
+    if (tonemap) format = f.chroma_shift_x == 0 && !f.packed_rgb ? PixelFormat::I444 : PixelFormat::I420;
+    int w = in.width, h = in.height;
+    if (!a.scale.empty()) {
+        const auto x = a.scale.find('x');
+        const std::string ws = x == std::string::npos ? "" : a.scale.substr(0, x);
+        const std::string hs = x == std::string::npos ? "" : a.scale.substr(x + 1);
+        const bool digits = !ws.empty() && !hs.empty() && ws.size() < 6 && hs.size() < 6 &&
+                            ws.find_first_not_of("0123456789") == std::string::npos &&
+                            hs.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits) throw Error(ErrorCode::InvalidArgument, "--scale '" + a.scale + "' is not WIDTHxHEIGHT (e.g. 1280x720)");
+        w = std::stoi(ws);
+        h = std::stoi(hs);
+        if (w <= 0 || h <= 0) throw Error(ErrorCode::InvalidArgument, "--scale '" + a.scale + "' must be positive");
+    }
+    if (format == in.format && w == in.width && h == in.height && !tonemap) return p;
+    p.active = true;
+    p.converter = std::make_unique<FrameConverter>(o);
+    p.target = ConvertTarget{format, w, h, {}};
+    Frame probe = Frame::allocate(in.format, in.width, in.height);
+    probe.color = p.info_in.color;
+    p.info.format = format;
+    p.info.width = w;
+    p.info.height = h;
+    p.info.color = FrameConverter::resolve_output_color(probe, format, {}, o.tonemap);
+    return p;
+}
+
 // Decodes the output and compares it with a fresh read of the input.
-void measure_psnr(const EncodeArgs& args, EncodeStats& stats) {
+void measure_psnr(const EncodeArgs& args, Preparation& prep, EncodeStats& stats) {
     auto source = open_input(args.input);
     auto decoder = open_decoder(args.output);
     PsnrAccumulator acc;
@@ -54,6 +136,7 @@ void measure_psnr(const EncodeArgs& args, EncodeStats& stats) {
     while (decoder->read(decoded)) {
         ++decoded_count;
         if (!source->read(original)) continue;
+        if (prep.active) original = prep.run(original);
         const Frame* reference = &original;
         if (original.format() != decoded.format()) {
             convert_yuv_layout(original, decoded.format(), converted);
@@ -78,6 +161,7 @@ void print_summary(const EncodeArgs& args, const EncoderConfig& c, const std::st
     std::printf("\nframe types:");
     for (const auto& [type, count] : s.types) std::printf(" %s=%lld", type.c_str(), static_cast<long long>(count));
     std::printf("\n");
+    if (!s.prepare.empty()) std::printf("%s\n", s.prepare.c_str());
     if (s.psnr)
         std::printf("PSNR vs input (%lld frames): Y %.2f dB  U %.2f dB  V %.2f dB  average %.2f dB\n",
                     static_cast<long long>(s.psnr_frames), s.psnr->y, s.psnr->u, s.psnr->v, s.psnr->average);
@@ -92,6 +176,7 @@ void print_json(const EncodeArgs& args, const EncoderConfig& c, const std::strin
                      {"packets", s.packets}, {"bytes", s.bytes}, {"keyframes", s.keyframes},
                      {"seconds", s.seconds}, {"encode_fps", s.fps()}, {"bitrate", s.bitrate(c)},
                      {"average_qp", s.average_qp()}, {"frame_types", s.types}};
+    if (!s.prepare.empty()) j["prepare"] = s.prepare;
     if (s.psnr)
         j["psnr"] = {{"y", s.psnr->y}, {"u", s.psnr->u}, {"v", s.psnr->v}, {"average", s.psnr->average},
                      {"frames", s.psnr_frames}};
@@ -101,7 +186,8 @@ void print_json(const EncodeArgs& args, const EncoderConfig& c, const std::strin
 
 int run_encode(const EncodeArgs& args) {
     auto source = open_input(args.input);
-    const EncoderConfig config = make_config(args.encoder, source->info());
+    Preparation prep = plan_preparation(args.prepare, source->info());
+    const EncoderConfig config = make_config(args.encoder, prep.info);
     OpenedEncoder opened = open_encoder(args.encoder.backend, config);
     Encoder& encoder = *opened.encoder;
     log(LogLevel::Info, opened.selection);
@@ -127,7 +213,12 @@ int run_encode(const EncodeArgs& args) {
     const auto start = std::chrono::steady_clock::now();
     Frame frame;
     while ((args.input.frames < 0 || stats.frames_in < args.input.frames) && source->read(frame)) {
-        encoder.send_frame(frame);
+        if (prep.active) {
+            const Frame prepared = prep.run(frame);
+            encoder.send_frame(prepared);
+        } else {
+            encoder.send_frame(frame);
+        }
         ++stats.frames_in;
         drain();
         progress.update(stats.frames_in, static_cast<double>(stats.bytes) * 8);
@@ -141,7 +232,16 @@ int run_encode(const EncodeArgs& args) {
         throw Error(ErrorCode::EncoderFailure, "encoder returned " + std::to_string(stats.packets) + " packets for " +
                                                    std::to_string(stats.frames_in) + " frames sent");
     if (stats.frames_in == 0) throw Error(ErrorCode::InvalidData, "the input has no frames");
-    if (args.psnr) measure_psnr(args, stats);
+    if (prep.active) {
+        const SourceInfo& i = prep.info_in;
+        stats.prepare = "frame preparation: " + std::string(to_string(i.format)) + " " + std::to_string(i.width) + "x" +
+                        std::to_string(i.height) + " -> " + std::string(to_string(prep.info.format)) + " " +
+                        std::to_string(prep.info.width) + "x" + std::to_string(prep.info.height) +
+                        (args.prepare.tonemap.empty() ? "" : ", tone map " + args.prepare.tonemap) + " ran on the " +
+                        std::string(to_string(prep.converter->last_path())) +
+                        (prep.converter->last_path() == ConvertPath::Gpu ? "" : " (" + FrameConverter::describe_gpu() + ")");
+    }
+    if (args.psnr) measure_psnr(args, prep, stats);
 
 #ifdef NVCAST_HAVE_JSON
     if (args.json) {
@@ -167,6 +267,17 @@ void add_encode_command(CLI::App& app, int& exit_code) {
     add_input_options(*cmd, args.input);
     add_encoder_options(*cmd, args.encoder);
     cmd->add_option("-o,--output", args.output, "Output file; its extension picks the format")->required();
+    cmd->add_option("--scale", args.prepare.scale, "Scale to WIDTHxHEIGHT before encoding")->group("Frame preparation");
+    cmd->add_option("--scale-filter", args.prepare.filter, "Scaling filter: bilinear, bicubic (default), area")
+        ->group("Frame preparation");
+    cmd->add_option("--tonemap", args.prepare.tonemap,
+                    "HDR -> SDR BT.709 tone curve: bt2390, hable, reinhard, clip (input must be PQ or HLG)")
+        ->group("Frame preparation");
+    cmd->add_option("--hdr-peak", args.prepare.peak, "HDR source peak luminance in cd/m^2 for --tonemap (default 1000)")
+        ->group("Frame preparation");
+    cmd->add_option("--input-transfer", args.prepare.input_transfer,
+                    "Label the input as BT.2020 HDR with this transfer: pq or hlg")
+        ->group("Frame preparation");
     cmd->add_flag("--psnr", args.psnr, "Decode the output (libavcodec) and report PSNR against the input");
     cmd->add_flag("--json", args.json, "Print the summary as JSON on stdout");
     cmd->callback([&exit_code, cmd] {

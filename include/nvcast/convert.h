@@ -46,6 +46,9 @@ struct ConvertOptions {
     ScaleFilter filter = ScaleFilter::Bicubic;
     ToneMapOptions tonemap;
     int cpu_threads = 0;  // CPU reference: worker threads (0 = hardware concurrency)
+    // convert(in, target) on a host frame: when a CUDA device is usable, upload the frame, run the
+    // kernels and download the result (the call then waits for the GPU); otherwise run the CPU reference.
+    bool gpu_for_host_frames = false;
 };
 
 // What the output should be; width/height 0 keep the input size. Colour fields left

@@ -223,7 +223,9 @@ public:
 
     void run_copy(const Frame& in, Frame& out, void* stream) {
         if (in.memory() == MemoryType::Host) {
+            const ColorDescription keep = out.color;  // copy_frame_pixels copies the input's label too
             copy_frame_pixels(in, out);
+            out.color = keep;
             return;
         }
 #if NVCAST_HAVE_GPU_KERNELS
@@ -334,7 +336,9 @@ void FrameConverter::convert(const Frame& in, Frame& out, void* stream) {
     if (tonemap && !hdr_transfer(in.color.transfer))
         throw Error(ErrorCode::Unsupported,
                     "tone mapping needs an HDR input (transfer PQ or HLG); the input frame's transfer is " +
-                        std::to_string(static_cast<int>(in.color.transfer)) +
+                        (in.color.transfer == TransferCharacteristics::Unspecified
+                             ? std::string("unspecified")
+                             : "H.273 code " + std::to_string(static_cast<int>(in.color.transfer))) +
                         " — label the input as PQ or HLG, or do not ask for tone mapping");
     if (!tonemap) {
         const bool p_diff = in.color.primaries != ColorPrimaries::Unspecified &&
@@ -405,6 +409,34 @@ Frame FrameConverter::convert(const Frame& in, const ConvertTarget& target, void
                                                     std::string(info.name) + " (4:2:0) needs an even width and height");
     if (in.memory() == MemoryType::Cuda && !gpu_available())
         throw Error(ErrorCode::Unavailable, "the input frame is in CUDA device memory but " + describe_gpu());
+#if NVCAST_HAVE_GPU_KERNELS
+    if (in.memory() == MemoryType::Host && impl_->options.gpu_for_host_frames && gpu_available()) {
+        // host -> device -> kernels -> host, all on `stream`, then wait
+        const cudaStream_t s = static_cast<cudaStream_t>(stream);
+        auto copy = [s](const Frame& src, Frame& dst, cudaMemcpyKind kind) {
+            for (int p = 0; p < src.plane_count(); ++p)
+                gpu::cuda_check(cudaMemcpy2DAsync(dst.data(p), static_cast<size_t>(dst.pitch(p)), src.data(p),
+                                                  static_cast<size_t>(src.pitch(p)),
+                                                  plane_row_bytes(src.format(), src.width(), p),
+                                                  static_cast<size_t>(plane_rows(src.format(), src.height(), p)),
+                                                  kind, s),
+                                "copying a frame between host and device");
+        };
+        Frame dev_in = impl_->pool(MemoryType::Cuda).frame(in.format(), in.width(), in.height());
+        dev_in.color = in.color;
+        dev_in.pts = in.pts;
+        copy(in, dev_in, cudaMemcpyHostToDevice);
+        Frame dev_out = impl_->pool(MemoryType::Cuda).frame(target.format, w, h);
+        dev_out.color = target.color;
+        convert(dev_in, dev_out, stream);
+        Frame out = impl_->pool(MemoryType::Host).frame(target.format, w, h);
+        copy(dev_out, out, cudaMemcpyDeviceToHost);
+        gpu::cuda_check(cudaStreamSynchronize(s), "waiting for frame conversion");
+        out.color = dev_out.color;
+        out.pts = in.pts;
+        return out;
+    }
+#endif
     Frame out = impl_->pool(in.memory()).frame(target.format, w, h);
     out.color = target.color;
     convert(in, out, stream);

@@ -49,6 +49,16 @@ TEST(FrameConverter, ConvertIntoCallerFrameMatchesPooledResult) {
     EXPECT_EQ(mine.color.range, ColorRange::Limited);
 }
 
+TEST(FrameConverter, SameFormatCopyLabelsTheOutputColour) {
+    Frame rgb = Frame::allocate(PixelFormat::BGRA, 16, 8);
+    rgb.color.matrix = MatrixCoefficients::BT709;  // meaningless on RGB; the output says RGB
+    FrameConverter conv;
+    const Frame out = conv.convert(rgb, ConvertTarget{PixelFormat::BGRA, 0, 0, {}});
+    EXPECT_EQ(out.color.matrix, MatrixCoefficients::RGB);
+    EXPECT_EQ(out.color.range, ColorRange::Full);
+    EXPECT_EQ(test::max_abs_diff(rgb, out), 0);
+}
+
 TEST(FrameConverter, OutputColourDefaults) {
     Frame yuv = Frame::allocate(PixelFormat::NV12, 16, 16);
     yuv.color = {ColorPrimaries::BT470BG, TransferCharacteristics::SMPTE170M, MatrixCoefficients::SMPTE170M,
