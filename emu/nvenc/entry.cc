@@ -2,6 +2,7 @@
 // table they hand out. Each table entry finds the session behind the handle (or
 // fails like the driver) and forwards to it under the session's lock.
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <set>
 #include <string>
@@ -148,8 +149,11 @@ NVENCSTATUS NVENCAPI get_caps(void* e, GUID codec, NV_ENC_CAPS_PARAM* param, int
             return s.fail(NV_ENC_ERR_INVALID_VERSION, "NV_ENC_CAPS_PARAM.version does not match the session's API");
         const auto c = codec_of(codec);
         if (!c) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown encode GUID");
-        const int v = caps_value(*c, param->capsToQuery);
-        if (v < 0) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown capability " + std::to_string(param->capsToQuery));
+        uint32_t raw = 0;  // read as an integer: a client may pass a value outside the enum
+        std::memcpy(&raw, &param->capsToQuery, sizeof raw);
+        if (raw >= NV_ENC_CAPS_EXPOSED_COUNT) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown capability " + std::to_string(raw));
+        const int v = caps_value(*c, static_cast<NV_ENC_CAPS>(raw));
+        if (v < 0) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown capability " + std::to_string(raw));
         *value = v;
         return NV_ENC_SUCCESS;
     });

@@ -1,5 +1,7 @@
 // The emulator checks what the driver checks, with the driver's status codes: struct
 // versions, NULL pointers, parameter ranges, handle ownership, call order.
+#include <cstring>
+
 #include "emu_env.h"
 
 namespace nvcast::test {
@@ -134,7 +136,8 @@ TEST_F(Emulator, InitializeChecksVersionsAndRanges) {
     EXPECT_EQ(fn.nvEncCreateInputBuffer(e, &in), NV_ENC_ERR_ENCODER_NOT_INITIALIZED);
     NV_ENC_CAPS_PARAM caps{};
     caps.version = api.struct_version(1);
-    caps.capsToQuery = static_cast<NV_ENC_CAPS>(9999);
+    const uint32_t unknown_cap = 9999;  // not an NV_ENC_CAPS value: written as raw bits
+    std::memcpy(&caps.capsToQuery, &unknown_cap, sizeof unknown_cap);
     int value = 0;
     EXPECT_EQ(fn.nvEncGetEncodeCaps(e, NV_ENC_CODEC_H264_GUID, &caps, &value), NV_ENC_ERR_INVALID_PARAM);
     EXPECT_EQ(fn.nvEncGetEncodeCaps(e, NV_ENC_CODEC_H264_GUID, nullptr, &value), NV_ENC_ERR_INVALID_PTR);
