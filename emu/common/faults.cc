@@ -41,6 +41,7 @@ Faults current_faults() {
         else if (key == "device_lost_sticky") f.device_lost_sticky = true;
         else if (key == "gpu_name") f.gpu_name = value;
         else if (key == "no_encoder") f.no_encoder = true;
+        else if (key == "no_encoder_device") f.no_encoder_device = std::atoi(value.c_str());
         else if (key == "oom_at_buffer") f.oom_at_buffer = std::atoi(value.c_str());
     }
     return f;

@@ -1,5 +1,6 @@
 // Faults the emulator injects on request, read from NVCAST_EMU_FAULTS, e.g.
 //   NVCAST_EMU_FAULTS="session_limit=2,oom_at_open,device_lost_at=30,gpu_name=NVIDIA H200,no_encoder"
+// (also: no_encoder_device=N, device_lost_sticky, oom_at_buffer=N)
 // The variable is read again on every session open (and by cuInit/cuDeviceGetName),
 // so a test can change it between sessions. Other knobs:
 //   NVCAST_EMU_API_VERSION="11.0"  highest NVENC API the emulated driver reports (default: header's 11.1)
@@ -18,6 +19,7 @@ struct Faults {
     bool device_lost_sticky = false;  // after the loss, every new session fails too (device gone for good)
     std::string gpu_name;         // reported by cuDeviceGetName; "" = default emulated name
     bool no_encoder = false;      // the GPU has no NVENC engine: opening a session fails
+    int no_encoder_device = -1;   // only this CUDA device has no NVENC engine
     int oom_at_buffer = -1;       // the Nth nvEncCreateInputBuffer in a session fails with out of memory
     std::string raw;              // the variable's text, to notice changes
 };

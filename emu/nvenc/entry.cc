@@ -60,7 +60,7 @@ NVENCSTATUS open_session_ex(NV_ENC_OPEN_ENCODE_SESSION_EX_PARAMS* p, void** enco
     const int device = nvcast_emu_cuda_context_device(p->device);
     if (device < 0) return global_fail(NV_ENC_ERR_INVALID_DEVICE, "device is not a live CUDA context");
     const Faults faults = current_faults();
-    if (faults.no_encoder) return global_fail(NV_ENC_ERR_UNSUPPORTED_DEVICE, "this GPU has no NVENC engine");
+    if (faults.no_encoder || faults.no_encoder_device == device) return global_fail(NV_ENC_ERR_UNSUPPORTED_DEVICE, "this GPU has no NVENC engine");
     if (faults.device_lost_sticky && device_was_lost(faults))
         return global_fail(NV_ENC_ERR_DEVICE_NOT_EXIST, "the GPU is gone");
     if (faults.oom_at_open) return global_fail(NV_ENC_ERR_OUT_OF_MEMORY, "out of memory (emulated fault oom_at_open)");

@@ -43,6 +43,34 @@ TEST_F(NvencErrors, AutoFallsBackWithOneLineReason) {
     EXPECT_EQ(opened.selection.find('\n'), std::string::npos);
 }
 
+TEST_F(NvencErrors, AutoDeviceSkipsAGpuWithoutNvencAndSessionsShareAContext) {
+    ::setenv("NVCAST_EMU_DEVICES", "2", 1);
+    faults("no_encoder_device=0");
+    const BackendInfo info = nvenc_info();
+    ASSERT_TRUE(info.available) << info.reason;
+    EXPECT_NE(info.description.find("(CUDA device 1"), std::string::npos) << info.description;
+    nvenc::NvencEncoder a(config(), nvenc::Options{});
+    nvenc::NvencEncoder b(config(Codec::HEVC), nvenc::Options{});
+    EXPECT_EQ(a.gpu_name(), "nvcast emulated NVENC GPU 1");
+    auto device = nvenc::DeviceContext::get(nvenc::load_driver(), 1);
+    EXPECT_EQ(device->sessions.load(), 2);  // both sessions on the one shared context
+    auto [code, message] = error_of([&] {
+        nvenc::Options o;
+        o.device = 0;
+        nvenc::NvencEncoder c(config(), o);
+    });
+    EXPECT_EQ(code, ErrorCode::Unavailable);
+    EXPECT_NE(message.find("(CUDA device 0) has no NVENC engine"), std::string::npos) << message;
+    ::setenv("NVCAST_NVENC_DEVICE", "5", 1);
+    auto [code2, message2] = error_of([&] { nvenc::NvencEncoder(config(), nvenc::Options::from_environment()); });
+    EXPECT_EQ(code2, ErrorCode::InvalidArgument);
+    EXPECT_NE(message2.find("CUDA device 5 does not exist (2 device(s) found)"), std::string::npos) << message2;
+    ::setenv("NVCAST_NVENC_DEVICE", "gpu0", 1);
+    auto [code3, message3] = error_of([&] { nvenc::Options::from_environment(); });
+    EXPECT_EQ(code3, ErrorCode::InvalidArgument);
+    EXPECT_NE(message3.find("is not a device index or 'auto'"), std::string::npos) << message3;
+}
+
 TEST_F(NvencErrors, DriverTooOldNamesApiAndDriverVersion) {
     ::setenv("NVCAST_EMU_API_VERSION", "9.1", 1);
     auto [code, message] = error_of([&] { nvenc::NvencEncoder(config(), nvenc::Options{}); });
