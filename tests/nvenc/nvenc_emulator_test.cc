@@ -1,5 +1,6 @@
 // The emulator checks what the driver checks, with the driver's status codes: struct
 // versions, NULL pointers, parameter ranges, handle ownership, call order.
+#include <algorithm>
 #include <cstring>
 
 #include "emu_env.h"
@@ -184,6 +185,90 @@ TEST_F(Emulator, BufferOwnershipAndCallOrder) {
     EXPECT_EQ(fn.nvEncUnregisterResource(a, &bogus), NV_ENC_ERR_RESOURCE_NOT_REGISTERED);
     EXPECT_EQ(fn.nvEncDestroyInputBuffer(b, in_a), NV_ENC_ERR_INVALID_PARAM);
     EXPECT_EQ(fn.nvEncDestroyInputBuffer(a, in_a), NV_ENC_SUCCESS);
+}
+
+TEST_F(Emulator, BFramesNeedMoreInputAndEosDrains) {
+    void* e = open();
+    NV_ENC_CONFIG cfg{};
+    NV_ENC_PRESET_CONFIG preset{};
+    preset.version = api.struct_version(4, true);
+    preset.presetCfg.version = api.struct_version(7, true);
+    ASSERT_EQ(fn.nvEncGetEncodePresetConfigEx(e, NV_ENC_CODEC_H264_GUID, NV_ENC_PRESET_P4_GUID,
+                                              NV_ENC_TUNING_INFO_LOW_LATENCY, &preset),
+              NV_ENC_SUCCESS);
+    cfg = preset.presetCfg;
+    cfg.frameIntervalP = 3;  // two B-frames
+    cfg.rcParams.rateControlMode = NV_ENC_PARAMS_RC_CONSTQP;
+    NV_ENC_INITIALIZE_PARAMS i = init_params();
+    i.encodeConfig = &cfg;
+    ASSERT_EQ(fn.nvEncInitializeEncoder(e, &i), NV_ENC_SUCCESS);
+    NV_ENC_INPUT_PTR in = input(e);
+    std::vector<NV_ENC_OUTPUT_PTR> outs;
+    for (int k = 0; k < 6; ++k) outs.push_back(output(e));
+    NV_ENC_PIC_PARAMS p = picture(in, outs[0]);
+    EXPECT_EQ(fn.nvEncEncodePicture(e, &p), NV_ENC_ERR_NEED_MORE_INPUT);  // held for reordering
+    NV_ENC_LOCK_BITSTREAM bs{};
+    bs.version = api.struct_version(1);
+    bs.outputBitstream = outs[0];
+    bs.doNotWait = 1;
+    EXPECT_EQ(fn.nvEncLockBitstream(e, &bs), NV_ENC_ERR_LOCK_BUSY);
+    bs.doNotWait = 0;
+    EXPECT_EQ(fn.nvEncLockBitstream(e, &bs), NV_ENC_ERR_INVALID_CALL);  // would wait forever
+    for (int k = 1; k < 6; ++k) {
+        p = picture(in, outs[static_cast<size_t>(k)]);
+        p.inputTimeStamp = static_cast<uint64_t>(k);
+        const NVENCSTATUS s = fn.nvEncEncodePicture(e, &p);
+        EXPECT_TRUE(s == NV_ENC_SUCCESS || s == NV_ENC_ERR_NEED_MORE_INPUT) << s;
+    }
+    NV_ENC_PIC_PARAMS eos{};
+    eos.version = api.struct_version(4, true);
+    eos.encodePicFlags = NV_ENC_PIC_FLAG_EOS;
+    ASSERT_EQ(fn.nvEncEncodePicture(e, &eos), NV_ENC_SUCCESS);
+    std::vector<uint64_t> order;
+    int b_frames = 0;
+    for (NV_ENC_OUTPUT_PTR o : outs) {
+        bs.outputBitstream = o;
+        ASSERT_EQ(fn.nvEncLockBitstream(e, &bs), NV_ENC_SUCCESS);
+        order.push_back(bs.outputTimeStamp);
+        b_frames += bs.pictureType == NV_ENC_PIC_TYPE_B;
+        ASSERT_EQ(fn.nvEncUnlockBitstream(e, o), NV_ENC_SUCCESS);
+    }
+    EXPECT_GT(b_frames, 0);
+    EXPECT_FALSE(std::is_sorted(order.begin(), order.end()));  // coding order, not display order
+    std::sort(order.begin(), order.end());
+    for (size_t k = 0; k < order.size(); ++k) EXPECT_EQ(order[k], k);
+}
+
+TEST_F(Emulator, ReconfigureBitrateInPlaceSizeNeedsReset) {
+    void* e = open();
+    NV_ENC_PRESET_CONFIG preset{};
+    preset.version = api.struct_version(4, true);
+    preset.presetCfg.version = api.struct_version(7, true);
+    ASSERT_EQ(fn.nvEncGetEncodePresetConfigEx(e, NV_ENC_CODEC_H264_GUID, NV_ENC_PRESET_P4_GUID,
+                                              NV_ENC_TUNING_INFO_LOW_LATENCY, &preset),
+              NV_ENC_SUCCESS);
+    NV_ENC_CONFIG cfg = preset.presetCfg;
+    EXPECT_EQ(cfg.rcParams.rateControlMode, NV_ENC_PARAMS_RC_CBR);  // low-latency preset
+    cfg.rcParams.averageBitRate = 1'000'000;
+    NV_ENC_INITIALIZE_PARAMS i = init_params();
+    i.encodeConfig = &cfg;
+    i.maxEncodeWidth = 640;
+    i.maxEncodeHeight = 480;
+    ASSERT_EQ(fn.nvEncInitializeEncoder(e, &i), NV_ENC_SUCCESS);
+    NV_ENC_RECONFIGURE_PARAMS r{};
+    r.version = api.struct_version(1, true);
+    r.reInitEncodeParams = i;
+    cfg.rcParams.averageBitRate = 500'000;
+    EXPECT_EQ(fn.nvEncReconfigureEncoder(e, &r), NV_ENC_SUCCESS);
+    r.reInitEncodeParams.encodeWidth = 640;
+    r.reInitEncodeParams.encodeHeight = 480;
+    EXPECT_EQ(fn.nvEncReconfigureEncoder(e, &r), NV_ENC_ERR_INVALID_PARAM);
+    EXPECT_NE(last_error(e).find("resetEncoder"), std::string::npos) << last_error(e);
+    r.resetEncoder = 1;
+    r.forceIDR = 1;
+    EXPECT_EQ(fn.nvEncReconfigureEncoder(e, &r), NV_ENC_SUCCESS);
+    r.reInitEncodeParams.encodeWidth = 1280;
+    EXPECT_EQ(fn.nvEncReconfigureEncoder(e, &r), NV_ENC_ERR_INVALID_PARAM);  // beyond maxEncodeWidth
 }
 
 TEST_F(Emulator, DestroyedHandlesAreRejected) {
