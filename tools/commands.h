@@ -8,5 +8,7 @@ namespace nvcast::cli {
 // Each adds its subcommand to `app`; the callback runs it and sets `exit_code`.
 void add_encode_command(CLI::App& app, int& exit_code);
 void add_probe_command(CLI::App& app, int& exit_code);
+void add_stream_command(CLI::App& app, int& exit_code);   // stream_command.cc (net)
+void add_receive_command(CLI::App& app, int& exit_code);  // receive_command.cc (net)
 
 }  // namespace nvcast::cli

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
     int exit_code = 0;
     nvcast::cli::add_encode_command(app, exit_code);
     nvcast::cli::add_probe_command(app, exit_code);
+    nvcast::cli::add_stream_command(app, exit_code);
+    nvcast::cli::add_receive_command(app, exit_code);
 
     try {
         app.parse(argc, argv);

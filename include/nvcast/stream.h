@@ -54,6 +54,7 @@ struct SenderConfig {
     bool rtcp = true;              // RTCP sender reports
     uint16_t rtcp_port = 0;        // 0 = destination port + 1
     std::chrono::milliseconds rtcp_interval{1000};
+    std::chrono::milliseconds bye_delay{100};  // after the last RTP packet, before the RTCP BYE
     std::string cname = "nvcast";
     size_t max_queue_packets = 100000;  // beyond this, whole frames are dropped (counted)
     size_t socket_buffer_bytes = 4u << 20;

@@ -178,6 +178,9 @@ struct UdpSender::Impl {
             }
         }
         lock.unlock();
+        // Receivers such as ffmpeg end the stream on BYE and may read the RTCP socket before
+        // draining the RTP one: give the last media packets a head start.
+        if (have_rtp && config.rtcp) std::this_thread::sleep_for(config.bye_delay);
         send_rtcp(true);
     }
 };

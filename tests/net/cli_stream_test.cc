@@ -1,0 +1,122 @@
+// `nvcast stream` and `nvcast receive`: bad input gives clear errors; an SRTP stream
+// received by our own receiver decodes like the elementary stream.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "nvcast/stream.h"
+#include "support/test_support.h"
+
+using namespace nvcast;
+using namespace nvcast::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+uint16_t free_port() {
+    rtp::ReceiverConfig rc;
+    rc.local = {"127.0.0.1", 0};
+    rtp::UdpReceiver probe(rc);
+    return probe.port();
+}
+
+bool udp_port_bound(uint16_t port) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, ":%04X", port);
+    for (const char* table : {"/proc/net/udp", "/proc/net/udp6"}) {
+        std::ifstream in(table);
+        std::string line;
+        std::getline(in, line);
+        while (std::getline(in, line)) {
+            std::istringstream ls(line);
+            std::string slot, local;
+            ls >> slot >> local;
+            if (local.size() > 5 && local.compare(local.size() - 5, 5, hex) == 0) return true;
+        }
+    }
+    return false;
+}
+
+const std::string kInput = "synthetic:160x128@30:12 -b x264 -c h264";
+
+}  // namespace
+
+TEST(CliStream, BadDestinationsAndKeysFailClearly) {
+    auto r = run_cli("stream " + kInput + " --to rtp://127.0.0.1:70000", 60);
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.output.find("out of range (1..65535)"), std::string::npos) << r.output;
+
+    r = run_cli("stream " + kInput + " --to rtp://no-such-host.invalid:5004", 60);
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.output.find("cannot resolve host 'no-such-host.invalid'"), std::string::npos) << r.output;
+
+    r = run_cli("stream " + kInput + " --to 127.0.0.1", 60);
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.output.find("missing port"), std::string::npos) << r.output;
+
+    const std::string short_key = "c2hvcnRrZXlzaG9ydGtleQ==";  // 16 bytes
+    r = run_cli("stream " + kInput + " --to rtp://127.0.0.1:5004 --srtp " + short_key, 60);
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.output.find("SRTP key decodes to 16 bytes"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find(short_key), std::string::npos) << "the key must not be echoed";
+
+    r = run_cli("stream " + kInput + " --to rtp://127.0.0.1:5004 --mtu 5", 60);
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.output.find("--mtu 5 is out of range"), std::string::npos) << r.output;
+}
+
+TEST(CliReceive, NothingArrivingIsAnErrorNotAHang) {
+    TempDir dir;
+    const auto r = run_cli("receive rtp://@:" + std::to_string(free_port()) + " -c h264 --wait 0.5 -o " +
+                               dir.file("x.h264"),
+                           30);
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("no RTP packets arrived"), std::string::npos) << r.output;
+}
+
+class CliSrtpRoundTrip : public ::testing::TestWithParam<std::pair<std::string, std::string>> {};
+
+TEST_P(CliSrtpRoundTrip, OwnReceiverGetsEveryFrame) {
+    if (!rtp::srtp_supported()) GTEST_SKIP() << "built without libsrtp2";
+    const auto [codec, backend] = GetParam();
+    const std::string ext = codec == "av1" ? ".ivf" : "." + codec;
+    constexpr int kFrames = 20;
+    TempDir dir;
+    const std::string input = "synthetic:320x240@30:" + std::to_string(kFrames) + " -c " + codec + " -b " + backend +
+                              " --gop 10 --threads 1";
+    const std::string direct = dir.file("direct" + ext);
+    auto r = run_cli("-q encode " + input + " -o " + direct, 300);
+    if (r.exit_code != 0 && r.output.find("not available") != std::string::npos) GTEST_SKIP() << r.output;
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+
+    const std::string key = rtp::SrtpKey::generate().base64();
+    const uint16_t port = free_port();
+    const std::string received = dir.file("received" + ext);
+    CommandResult rx;
+    std::thread receiver([&] {
+        rx = run_cli("receive rtp://@:" + std::to_string(port) + " -c " + codec + " --srtp " + key +
+                         " --timeout 3 --frames " + std::to_string(kFrames) + " -o " + received,
+                     120);
+    });
+    for (int i = 0; i < 200 && !udp_port_bound(port); ++i) std::this_thread::sleep_for(50ms);
+    r = run_cli("-q stream " + input + " --fast --to rtp://127.0.0.1:" + std::to_string(port) + " --srtp " + key, 300);
+    receiver.join();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    ASSERT_EQ(rx.exit_code, 0) << rx.output;
+    EXPECT_NE(rx.output.find("lost 0"), std::string::npos) << rx.output;
+    EXPECT_EQ(rx.output.find(key), std::string::npos) << "the key must not be printed";
+
+    const auto expected = decode_all(direct);
+    const auto got = decode_all(received);
+    ASSERT_EQ(expected.size(), static_cast<size_t>(kFrames));
+    ASSERT_EQ(got.size(), expected.size());
+    for (size_t i = 0; i < got.size(); ++i) EXPECT_TRUE(frames_equal(got[i], expected[i])) << "frame " << i;
+}
+
+INSTANTIATE_TEST_SUITE_P(Codecs, CliSrtpRoundTrip,
+                         ::testing::Values(std::make_pair(std::string("h264"), std::string("x264")),
+                                           std::make_pair(std::string("hevc"), std::string("x265")),
+                                           std::make_pair(std::string("av1"), std::string("svtav1"))),
+                         [](const auto& param_info) { return param_info.param.first; });

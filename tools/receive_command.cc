@@ -1,0 +1,191 @@
+// `nvcast receive`: RTP/UDP (optionally SRTP) -> depayloader -> elementary stream file,
+// reporting loss, reordering and incomplete frames.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "commands.h"
+#include "nvcast/nvcast.h"
+#include "nvcast/rtp.h"
+#include "nvcast/stream.h"
+
+namespace nvcast::cli {
+namespace {
+
+struct ReceiveArgs {
+    std::string source;  // rtp://@:port, rtp://addr:port, or an .sdp file
+    std::string output;
+    std::string codec;
+    std::string srtp_key;
+    int payload_type = -1;
+    double wait_s = 10;     // for the first packet
+    double timeout_s = 2;   // idle time that ends the stream
+    int64_t frames = -1;
+    bool keep_damaged_gop = false;
+    bool quiet = false;
+};
+
+struct Session {
+    rtp::Endpoint local;
+    std::optional<Codec> codec;
+    std::optional<uint8_t> payload_type;
+    std::optional<rtp::SrtpKey> key;
+};
+
+// The few SDP lines a receiver needs: m=video <port>, a=rtpmap, a=crypto.
+Session read_sdp(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw Error(ErrorCode::Io, "cannot read SDP file '" + path + "'");
+    Session s;
+    std::string line;
+    bool have_media = false;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        std::istringstream ls(line);
+        if (line.rfind("m=video ", 0) == 0) {
+            std::string m, proto;
+            int port = 0, pt = -1;
+            ls >> m >> port >> proto >> pt;
+            if (port < 1 || port > 65535)
+                throw Error(ErrorCode::InvalidData, "SDP '" + path + "': video port out of range (1..65535)");
+            s.local.port = static_cast<uint16_t>(port);
+            if (pt >= 0 && pt <= 127) s.payload_type = static_cast<uint8_t>(pt);
+            have_media = true;
+        } else if (line.rfind("a=rtpmap:", 0) == 0) {
+            const auto space = line.find(' ');
+            const std::string enc = space == std::string::npos ? "" : line.substr(space + 1, line.find('/') - space - 1);
+            if (enc == "H264") s.codec = Codec::H264;
+            else if (enc == "H265") s.codec = Codec::HEVC;
+            else if (enc == "AV1") s.codec = Codec::AV1;
+            else throw Error(ErrorCode::Unsupported, "SDP '" + path + "': encoding '" + enc + "' is not H264/H265/AV1");
+        } else if (line.rfind("a=crypto:", 0) == 0) {
+            const auto inl = line.find("inline:");
+            if (line.find("AES_CM_128_HMAC_SHA1_80") == std::string::npos || inl == std::string::npos)
+                throw Error(ErrorCode::Unsupported, "SDP '" + path + "': only AES_CM_128_HMAC_SHA1_80 inline keys are supported");
+            std::string k = line.substr(inl + 7);
+            if (const auto end = k.find_first_of("| "); end != std::string::npos) k.resize(end);
+            s.key = rtp::SrtpKey::parse(k);
+        }
+    }
+    if (!have_media) throw Error(ErrorCode::InvalidData, "SDP '" + path + "' has no m=video line");
+    return s;
+}
+
+int run_receive(const ReceiveArgs& args) {
+    Session session;
+    const bool from_sdp = args.source.size() > 4 && args.source.substr(args.source.size() - 4) == ".sdp";
+    if (from_sdp) {
+        session = read_sdp(args.source);  // listen on the SDP's port, any local address
+    } else {
+        session.local = rtp::parse_url(args.source, true);
+    }
+    if (!args.codec.empty()) session.codec = parse_codec(args.codec);
+    if (!session.codec) throw Error(ErrorCode::InvalidArgument, "--codec is required (h264, hevc, av1) without an SDP file");
+    if (args.payload_type >= 0) {
+        if (args.payload_type > 127) throw Error(ErrorCode::InvalidArgument, "--pt is out of range (0..127)");
+        session.payload_type = static_cast<uint8_t>(args.payload_type);
+    }
+    if (!args.srtp_key.empty()) session.key = rtp::SrtpKey::parse(args.srtp_key);
+    if (session.key && !rtp::srtp_supported())
+        throw Error(ErrorCode::Unsupported, "SRTP needs libsrtp2, which this build of nvcast lacks");
+    if (args.wait_s <= 0 || args.timeout_s <= 0)
+        throw Error(ErrorCode::InvalidArgument, "--wait and --timeout must be > 0 seconds");
+
+    rtp::ReceiverConfig rc;
+    rc.local = session.local;
+    rc.srtp = session.key;
+    rtp::UdpReceiver receiver(rc);
+    rtp::DepayloaderConfig dc;
+    dc.codec = *session.codec;
+    dc.payload_type = session.payload_type;
+    auto depayloader = rtp::Depayloader::create(dc);
+
+    StreamInfo info;
+    info.codec = *session.codec;
+    auto sink = open_sink(args.output, info);
+    if (!args.quiet)
+        std::fprintf(stderr, "listening on port %u for %s%s\n", receiver.port(), std::string(to_string(*session.codec)).c_str(),
+                     session.key ? " (SRTP)" : "");
+
+    int64_t written = 0, skipped = 0;
+    bool waiting_for_key = true;  // never start (or resume after loss) on a frame that needs a missing reference
+    bool got_any = false;
+    auto take = [&] {
+        while (auto f = depayloader->pop()) {
+            if (!f->complete) {
+                if (!args.keep_damaged_gop) waiting_for_key = true;
+                continue;
+            }
+            if (waiting_for_key && !f->keyframe) {
+                ++skipped;
+                continue;
+            }
+            waiting_for_key = false;
+            Packet p;
+            p.data = std::move(f->data);
+            p.keyframe = f->keyframe;
+            p.pts = p.dts = written;
+            sink->write(p);
+            ++written;
+        }
+    };
+    using namespace std::chrono;
+    while (args.frames < 0 || written < args.frames) {
+        const double wait = got_any ? args.timeout_s : args.wait_s;
+        auto packet = receiver.receive(milliseconds(static_cast<int64_t>(wait * 1000)));
+        if (!packet) break;
+        got_any = true;
+        depayloader->push(*packet);
+        take();
+    }
+    depayloader->flush();
+    take();
+    sink->close();
+    const auto& s = depayloader->stats();
+    std::printf("received %llu packets: %lld frames written to %s, %llu incomplete, %lld skipped waiting for a "
+                "keyframe; lost %llu, reordered %llu, duplicates %llu, late %llu, malformed %llu",
+                static_cast<unsigned long long>(s.packets), static_cast<long long>(written), args.output.c_str(),
+                static_cast<unsigned long long>(s.incomplete_frames), static_cast<long long>(skipped),
+                static_cast<unsigned long long>(s.lost), static_cast<unsigned long long>(s.reordered),
+                static_cast<unsigned long long>(s.duplicates), static_cast<unsigned long long>(s.late),
+                static_cast<unsigned long long>(s.malformed));
+    if (session.key) std::printf(", SRTP authentication failures %llu",
+                                 static_cast<unsigned long long>(receiver.auth_failures()));
+    std::printf("\n");
+    if (!got_any) {
+        std::fprintf(stderr, "nvcast: error: no RTP packets arrived on port %u within %.1f s\n", receiver.port(),
+                     args.wait_s);
+        return 1;
+    }
+    return written > 0 ? 0 : 1;
+}
+
+}  // namespace
+
+void add_receive_command(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand("receive", "Receive an RTP stream (H.264, HEVC, AV1; SRTP) into an elementary stream");
+    cmd->footer(
+        "\nExamples:\n"
+        "  nvcast receive rtp://@:5004 --codec h264 -o out.h264\n"
+        "  nvcast receive stream.sdp -o out.hevc          (port, codec and SRTP key from the SDP)\n"
+        "Output: .h264/.hevc (Annex-B), .ivf/.obu (AV1), or a container (.mp4, .mkv, .ts).");
+    static ReceiveArgs args;
+    cmd->add_option("source", args.source, "rtp://@:PORT (any address), rtp://ADDR:PORT, or an .sdp file")->required();
+    cmd->add_option("-o,--output", args.output, "Output file; its extension picks the format")->required();
+    cmd->add_option("-c,--codec", args.codec, "h264, hevc or av1 (from the SDP when given)");
+    cmd->add_option("--srtp", args.srtp_key, "SRTP key (40 base64 chars or 60 hex digits)");
+    cmd->add_option("--pt", args.payload_type, "Accept only this RTP payload type");
+    cmd->add_option("--wait", args.wait_s, "Seconds to wait for the first packet")->capture_default_str();
+    cmd->add_option("--timeout", args.timeout_s, "Seconds without packets that end the stream")->capture_default_str();
+    cmd->add_option("--frames", args.frames, "Stop after writing N frames");
+    cmd->add_flag("--keep-damaged-gop", args.keep_damaged_gop,
+                  "After an incomplete frame, keep writing the following frames instead of waiting for a keyframe");
+    cmd->callback([&exit_code, cmd] {
+        args.quiet = cmd->get_parent()->get_option("--quiet")->as<bool>();
+        exit_code = run_receive(args);
+    });
+}
+
+}  // namespace nvcast::cli
