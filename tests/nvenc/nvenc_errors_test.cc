@@ -16,11 +16,15 @@ TEST_F(NvencErrors, NoDriverIsUnavailableAndNamesTheLibrary) {
     ::setenv("NVCAST_NVENC_LIBRARY", "/nonexistent/libnvidia-encode.so.1", 1);
     const BackendInfo info = nvenc_info();
     EXPECT_FALSE(info.available);
-    EXPECT_NE(info.reason.find("no NVIDIA driver"), std::string::npos) << info.reason;
+    EXPECT_NE(info.reason.find("the NVIDIA driver has no NVENC library"), std::string::npos) << info.reason;
     EXPECT_NE(info.reason.find("/nonexistent/libnvidia-encode.so.1"), std::string::npos) << info.reason;
     auto [code, message] = error_of([&] { open_encoder("nvenc", config()); });
     EXPECT_EQ(code, ErrorCode::Unavailable);
     EXPECT_NE(message.find("not available"), std::string::npos) << message;
+    EXPECT_NE(message.find("install the driver's encode package"), std::string::npos) << message;  // CUDA is there
+    ::setenv("NVCAST_CUDA_LIBRARY", "/nonexistent/libcuda.so.1", 1);
+    const BackendInfo none = nvenc_info();
+    EXPECT_NE(none.reason.find("no NVIDIA driver: cannot load the CUDA driver"), std::string::npos) << none.reason;
 }
 
 TEST_F(NvencErrors, GpuWithoutNvencIsNamed) {

@@ -17,13 +17,16 @@ std::string env_or(const char* name, const char* fallback) {
     return v && *v ? v : fallback;
 }
 
-void* open_library(const std::string& path, const char* what) {
+void* open_library(const std::string& path, const char* what, bool driver_present) {
     // RTLD_GLOBAL for libcuda: libnvidia-encode resolves its CUDA calls against it.
     void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
     if (!handle) {
         const char* why = ::dlerror();
-        throw Error(ErrorCode::Unavailable, std::string("no NVIDIA driver: cannot load ") + what + " (" + path +
-                                                "): " + (why ? why : "unknown error") +
+        const std::string detail = std::string(what) + " (" + path + "): " + (why ? why : "unknown error");
+        if (driver_present)  // CUDA loaded: the driver is there, its NVENC part is not
+            throw Error(ErrorCode::Unavailable, "the NVIDIA driver has no NVENC library: cannot load " + detail +
+                                                    " — install the driver's encode package (e.g. libnvidia-encode-<version>)");
+        throw Error(ErrorCode::Unavailable, "no NVIDIA driver: cannot load " + detail +
                                                 " — install the NVIDIA driver or pick a software backend");
     }
     return handle;
@@ -51,7 +54,7 @@ const Driver& load_driver() {
     auto d = std::make_unique<Driver>();
     d->cuda_path = cuda_path;
     d->nvenc_path = nvenc_path;
-    void* cuda = open_library(cuda_path, "the CUDA driver");
+    void* cuda = open_library(cuda_path, "the CUDA driver", false);
     CudaApi& c = d->cuda;
     bind(cuda, c.init, "cuInit", cuda_path);
     bind(cuda, c.device_get_count, "cuDeviceGetCount", cuda_path);
@@ -70,7 +73,7 @@ const Driver& load_driver() {
     bind(cuda, c.get_error_string, "cuGetErrorString", cuda_path);
     c.driver_get_version = reinterpret_cast<CUresult (*)(int*)>(::dlsym(cuda, "cuDriverGetVersion"));
 
-    void* nvenc = open_library(nvenc_path, "the NVENC library");
+    void* nvenc = open_library(nvenc_path, "the NVENC library", true);
     d->create_instance = reinterpret_cast<NvEncodeApiCreateInstanceFn>(::dlsym(nvenc, "NvEncodeAPICreateInstance"));
     d->max_supported_version =
         reinterpret_cast<NvEncodeApiGetMaxSupportedVersionFn>(::dlsym(nvenc, "NvEncodeAPIGetMaxSupportedVersion"));
