@@ -140,5 +140,50 @@ TEST(nvh264Match, FastPanWithVectorsOutsideThePicture) {
     for (size_t i = 2; i < run.packets.size(); ++i) EXPECT_LT(run.packets[i].size() * 2, run.packets[0].size());
 }
 
+// Intra refresh is a strict gradual decoder refresh: a decoder that joins at the start of a
+// refresh cycle, without the IDR, shows exactly the encoder's pictures once the cycle is complete.
+TEST(nvh264Match, IntraRefreshLetsADecoderJoinMidStream) {
+    if (!have_ffmpeg()) GTEST_SKIP() << "ffmpeg CLI not installed";
+    const int w = 200, h = 120, period = 4, join = 5, n = 14;  // 13 MB columns, 4 per frame
+    EncoderConfig cfg = nvh264_config(w, h, 28);
+    cfg.gop_length = kInfiniteGop;
+    cfg.intra_refresh = true;
+    cfg.intra_refresh_period = period;
+    const std::vector<Frame> src = synthetic_frames(w, h, n, PixelFormat::I420, 21);
+    const nvh264Run run = nvh264_encode(cfg, src);
+    for (int i = 1; i < n; ++i) EXPECT_EQ(run.packets[static_cast<size_t>(i)].type, FrameType::P);
+    nvh264::NvH264Encoder headers_only(cfg);
+    std::vector<uint8_t> stream = headers_only.codec_headers();
+    for (int i = join; i < n; ++i) {
+        const auto& d = run.packets[static_cast<size_t>(i)].data;
+        stream.insert(stream.end(), d.begin(), d.end());
+    }
+    TempDir dir;
+    const std::string in = dir.file("join.h264"), out = dir.file("join.yuv");
+    std::ofstream(in, std::ios::binary).write(reinterpret_cast<const char*>(stream.data()),
+                                              static_cast<std::streamsize>(stream.size()));
+    const CommandResult r = run_command("'" + ffmpeg_path() + "' -hide_banner -loglevel error -flags2 +showall -i '" +
+                                        in + "' -f rawvideo -pix_fmt yuv420p -y '" + out + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    std::ifstream yuv(out, std::ios::binary);
+    const size_t frame_bytes = static_cast<size_t>(w) * h * 3 / 2;
+    std::vector<uint8_t> buf(frame_bytes);
+    int compared = 0;
+    for (int i = join; i < n && yuv.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(frame_bytes)); ++i) {
+        if (i < join + period - 1) continue;  // still refreshing
+        const Frame& rec = run.recon[static_cast<size_t>(i)];
+        bool same = true;
+        const uint8_t* p = buf.data();
+        for (int c = 0; c < 3; ++c) {
+            const int pw = c ? w / 2 : w, ph = c ? h / 2 : h;
+            for (int y = 0; y < ph; ++y, p += pw)
+                same &= std::equal(p, p + pw, rec.data(c) + static_cast<size_t>(y) * rec.pitch(c));
+        }
+        EXPECT_TRUE(same) << "frame " << i << " differs after the refresh cycle";
+        ++compared;
+    }
+    EXPECT_EQ(compared, n - (join + period - 1));
+}
+
 }  // namespace
 }  // namespace nvcast::test

@@ -42,6 +42,18 @@ struct FrameContext {
     std::vector<int> slice_first_row;
     std::vector<MotionResult> motion;
     std::vector<uint8_t> force_intra;    // per MB (intra refresh)
+    // Gradual decoder refresh: macroblock columns [0, gdr_cols) are already refreshed and may only
+    // reference luma columns x < gdr_limit of the reference (which were refreshed, minus the samples
+    // deblocking mixed with unrefreshed ones); in column gdr_i4_col Intra 4x4 block (3,0) must not read
+    // its top-right samples (they belong to an unrefreshed macroblock).
+    int gdr_cols = 0;
+    int gdr_limit = 0;
+    int gdr_i4_col = -1;
+
+    // Whether a block at luma x of width w in macroblock column mbx may use vector mv.
+    bool mv_allowed(int mbx, int x, int w, Mv mv) const {
+        return mbx >= gdr_cols || x + (mv.x >> 2) + w + 3 <= gdr_limit;
+    }
 
     MbInfo& mb(int x, int y) { return mbs[static_cast<size_t>(y) * mb_w + x]; }
     const MbInfo& mb(int x, int y) const { return mbs[static_cast<size_t>(y) * mb_w + x]; }

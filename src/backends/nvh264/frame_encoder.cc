@@ -166,6 +166,10 @@ EncodedFrame FrameEncoder::encode(const Frame& frame, bool force_idr, bool force
         const int col0 = static_cast<int>(((frames_since_idr_ - 1) % refresh_period_) * width);
         for (int y = 0; y < f.mb_h; ++y)
             for (int x = col0; x < std::min(f.mb_w, col0 + width); ++x) f.force_intra[static_cast<size_t>(y) * f.mb_w + x] = 1;
+        // Columns left of the refresh column were refreshed earlier in this cycle: keep them clean.
+        f.gdr_cols = std::min(col0, f.mb_w);
+        f.gdr_limit = col0 * 16 - 3;  // deblocking of the last refreshed edge touched 3 samples
+        f.gdr_i4_col = col0 + width < f.mb_w ? col0 + width - 1 : -1;
     }
 
     double complexity;

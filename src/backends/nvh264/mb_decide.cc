@@ -62,8 +62,10 @@ int trial_intra4x4(const FrameContext& f, int mbx, int mby, const MbPointers& p,
         const uint8_t* s = p.src[0] + by * 4 * p.src_stride[0] + bx * 4;
         int best = INT_MAX, best_mode = kI4Dc;
         uint8_t pred[16], best_pred[16];
+        const bool no_topright = mbx == f.gdr_i4_col && r == 3 && n.has_topright;
         for (int m = 0; m < 9; ++m) {
             if (!intra4_mode_allowed(m, n)) continue;
+            if (no_topright && (m == kI4DiagDownLeft || m == kI4VerticalLeft)) continue;
             predict4x4(m, n, pred);
             const int c = satd4x4(s, p.src_stride[0], pred, 4) + cost_bits(f, m == pm ? 1 : 4);
             if (c < best) {
@@ -166,7 +168,7 @@ int choose_16x16(const FrameContext& f, const MbPointers& p, int mbx, int mby, M
     for (int i = 0; i < 3; ++i) {
         bool dup = false;
         for (int j = 0; j < i; ++j) dup |= cands[j] == cands[i];
-        if (dup) continue;
+        if (dup || !f.mv_allowed(mbx, mbx * 16, 16, cands[i])) continue;
         const int c = luma_cost(f, p, mbx, mby, 0, 0, 16, 16, cands[i]) + cost_bits(f, mvd_bits(cands[i], mvp));
         if (c < best) {
             best = c;
@@ -208,6 +210,10 @@ int choose_partitions(FrameContext& f, const MbPointers& p, int mbx, int mby, Mb
             const int by = l.type == kMbP8x16 ? 0 : (l.type == kMbP16x8 ? i * 2 : (i >> 1) * 2);
             const Mv mvp = predict_mv(f, mbx, mby, bx, by, l.bw, l.shape);
             const Mv mv = l.type == kMbP16x8 ? me.mv16x8[i] : (l.type == kMbP8x16 ? me.mv8x16[i] : me.mv8[i]);
+            if (!f.mv_allowed(mbx, mbx * 16 + bx * 4, l.bw * 4, mv)) {
+                cost = INT_MAX;
+                break;
+            }
             set_mv(mb, bx, by, l.bw, l.bh, mv);
             mb.mvd[i] = Mv{static_cast<int16_t>(mv.x - mvp.x), static_cast<int16_t>(mv.y - mvp.y)};
             cost += luma_cost(f, p, mbx, mby, bx, by, l.bw * 4, l.bh * 4, mv) + cost_bits(f, mvd_bits(mv, mvp));
@@ -239,7 +245,7 @@ void decide_and_reconstruct(FrameContext& f, int mbx, int mby) {
     const Mv skip_mv = predict_skip_mv(f, mbx, mby);
     mb.type = kMbP16x16;
     set_mv(mb, 0, 0, 4, 4, skip_mv);
-    {
+    if (f.mv_allowed(mbx, mbx * 16, 16, skip_mv)) {
         MbInfo t = mb;
         code_inter(f, p, mbx, mby, t);
         if (t.cbp == 0) {
@@ -250,7 +256,8 @@ void decide_and_reconstruct(FrameContext& f, int mbx, int mby) {
     }
     const Mv mvp = predict_mv(f, mbx, mby, 0, 0, 4, PartShape::k16x16);
     Mv mv16;
-    int inter_cost = choose_16x16(f, p, mbx, mby, mvp, skip_mv, mv16) + cost_bits(f, 1);
+    int inter_cost = choose_16x16(f, p, mbx, mby, mvp, skip_mv, mv16);
+    if (inter_cost != INT_MAX) inter_cost += cost_bits(f, 1);
     MbInfo inter = mb;
     set_mv(inter, 0, 0, 4, 4, mv16);
     inter.mvd[0] = Mv{static_cast<int16_t>(mv16.x - mvp.x), static_cast<int16_t>(mv16.y - mvp.y)};
@@ -265,7 +272,7 @@ void decide_and_reconstruct(FrameContext& f, int mbx, int mby) {
         }
     }
     const int i16_cost = best_intra16(f, mbx, mby, p, i16_mode) + cost_bits(f, 4);
-    if (i16_cost < inter_cost) {
+    if (i16_cost < inter_cost || inter_cost == INT_MAX) {
         mb = MbInfo{};
         mb.slice = f.slice_of_row[mby];
         mb.qp = static_cast<int8_t>(f.qp);

@@ -15,6 +15,7 @@ struct Search {
     int stride;
     int x, y, w, h;  // block position / size in luma samples
     Mv center;       // rate centre (quarter samples)
+    int mbx;         // macroblock column (for the refresh constraint)
 
     int rate(Mv mv) const {
         return static_cast<int>(f.lambda * (se_bits(mv.x - center.x) + se_bits(mv.y - center.y)) + 0.5);
@@ -49,6 +50,7 @@ struct Search {
         auto try_int = [&](int mx, int my) {
             if (mx < -range || mx > range || my < -range || my > range) return;
             const Mv q{static_cast<int16_t>(mx * 4), static_cast<int16_t>(my * 4)};
+            if (!f.mv_allowed(mbx, x, w, q)) return;
             const int c = sad_int(mx, my) + rate(q);
             if (c < best) {
                 best = c;
@@ -57,6 +59,11 @@ struct Search {
             }
         };
         for (int i = 0; i < n; ++i) try_int((cands[i].x + 2) >> 2, (cands[i].y + 2) >> 2);
+        if (best == INT_MAX) try_int(-range, 0);  // refresh constraint: far left is always refreshed
+        if (best == INT_MAX) {
+            cost_out = INT_MAX;
+            return Mv{static_cast<int16_t>(-4 * range), 0};
+        }
         // Small diamond descent, then a +-1 square check.
         for (int iter = 0; iter < 2 * range; ++iter) {
             const int ox = bx, oy = by;
@@ -79,6 +86,7 @@ struct Search {
                     for (int dx = -step; dx <= step; dx += step) {
                         if (!dx && !dy) continue;
                         const Mv m{static_cast<int16_t>(c0.x + dx), static_cast<int16_t>(c0.y + dy)};
+                        if (!f.mv_allowed(mbx, x, w, m)) continue;
                         const int c = satd_qpel(m) + rate(m);
                         if (c < best_cost) {
                             best_cost = c;
@@ -114,20 +122,20 @@ void motion_search_stage(FrameContext& f, const std::vector<MotionResult>& prev)
                 if (mby + 1 < f.mb_h) cands[n++] = prev[i + static_cast<size_t>(f.mb_w)].mv16;
             }
             const int x0 = mbx * 16, y0 = mby * 16;
-            Search s16{f, s.row(y0) + x0, s.stride, x0, y0, 16, 16, center};
+            Search s16{f, s.row(y0) + x0, s.stride, x0, y0, 16, 16, center, mbx};
             r.mv16 = s16.run(cands, n, r.cost16);
             if (!f.tools.partitions) continue;
             const Mv start[2] = {r.mv16, Mv{}};
             for (int q = 0; q < 4; ++q) {
                 const int bx = x0 + (q & 1) * 8, by = y0 + (q >> 1) * 8;
-                Search s8{f, s.row(by) + bx, s.stride, bx, by, 8, 8, r.mv16};
+                Search s8{f, s.row(by) + bx, s.stride, bx, by, 8, 8, r.mv16, mbx};
                 r.mv8[q] = s8.run(start, 2, r.cost8[q]);
             }
             for (int k = 0; k < 2; ++k) {
-                Search a{f, s.row(y0 + k * 8) + x0, s.stride, x0, y0 + k * 8, 16, 8, r.mv16};
+                Search a{f, s.row(y0 + k * 8) + x0, s.stride, x0, y0 + k * 8, 16, 8, r.mv16, mbx};
                 const Mv sa[3] = {r.mv16, r.mv8[k * 2], r.mv8[k * 2 + 1]};
                 r.mv16x8[k] = a.run(sa, 3, r.cost16x8[k]);
-                Search b{f, s.row(y0) + x0 + k * 8, s.stride, x0 + k * 8, y0, 8, 16, r.mv16};
+                Search b{f, s.row(y0) + x0 + k * 8, s.stride, x0 + k * 8, y0, 8, 16, r.mv16, mbx};
                 const Mv sb[3] = {r.mv16, r.mv8[k], r.mv8[k + 2]};
                 r.mv8x16[k] = b.run(sb, 3, r.cost8x16[k]);
             }
