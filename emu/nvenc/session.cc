@@ -51,6 +51,8 @@ NVENCSTATUS Session::initialize(const NV_ENC_INITIALIZE_PARAMS* p) {
     if (!struct_version_ok(p->version, api_, 5, true))
         return fail(NV_ENC_ERR_INVALID_VERSION, "NV_ENC_INITIALIZE_PARAMS.version does not match the session's API");
     if (initialized_) return fail(NV_ENC_ERR_INVALID_CALL, "encoder already initialized");
+    if (api_.ordinal() < ((11u << 4) | 0u) && p->bufferFormat != NV_ENC_BUFFER_FORMAT_UNDEFINED)
+        return fail(NV_ENC_ERR_INVALID_PARAM, "bufferFormat is a reserved field before API 11.0 and must be 0");
     const auto codec = codec_of(p->encodeGUID);
     if (!codec) return fail(NV_ENC_ERR_INVALID_PARAM, "encodeGUID is not a codec this GPU encodes");
     NV_ENC_CONFIG config{};

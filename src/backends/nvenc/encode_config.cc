@@ -162,7 +162,9 @@ void build_session_params(const SessionHandle& s, const EncoderConfig& cfg, Sess
     i.maxEncodeWidth = i.encodeWidth;
     i.maxEncodeHeight = i.encodeHeight;
     i.tuningInfo = tuning_info(cfg.tuning);
-    i.bufferFormat = buffer_format_for(cfg.input_format);
+    out.host_format = buffer_format_for(cfg.input_format);
+    // NV_ENC_INITIALIZE_PARAMS::bufferFormat exists from API 11.0 on; before that it is reserved (0).
+    if (!(s.api() < ApiVersion{11, 0})) i.bufferFormat = out.host_format;
     out.bind();
 }
 

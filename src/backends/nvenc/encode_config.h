@@ -13,6 +13,7 @@ NV_ENC_TUNING_INFO tuning_info(Tuning tuning);
 struct SessionParams {
     NV_ENC_INITIALIZE_PARAMS init{};
     NV_ENC_CONFIG config{};  // init.encodeConfig points here after bind()
+    NV_ENC_BUFFER_FORMAT host_format = NV_ENC_BUFFER_FORMAT_UNDEFINED;  // what host frames are uploaded as
     void bind() { init.encodeConfig = &config; }
 };
 

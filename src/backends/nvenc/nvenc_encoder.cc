@@ -155,7 +155,7 @@ void NvencEncoder::submit(const Frame& frame, const FrameOptions& options) {
             in.version = api_.struct_version(1);
             in.width = pic.inputWidth;
             in.height = pic.inputHeight;
-            in.bufferFmt = params_.init.bufferFormat;
+            in.bufferFmt = params_.host_format;
             session_->check(fn.nvEncCreateInputBuffer(session_->encoder(), &in), "nvEncCreateInputBuffer");
             s.input = in.inputBuffer;
         }
@@ -167,7 +167,7 @@ void NvencEncoder::submit(const Frame& frame, const FrameOptions& options) {
         session_->check(fn.nvEncUnlockInputBuffer(session_->encoder(), s.input), "nvEncUnlockInputBuffer");
         pic.inputBuffer = s.input;
         pic.inputPitch = lock.pitch;
-        pic.bufferFmt = params_.init.bufferFormat;
+        pic.bufferFmt = params_.host_format;
 
     } else {
         s.mapped = cache_->map(frame);
