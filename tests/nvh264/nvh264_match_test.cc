@@ -151,7 +151,14 @@ TEST(nvh264Match, IntraRefreshLetsADecoderJoinMidStream) {
     cfg.intra_refresh_period = period;
     const std::vector<Frame> src = synthetic_frames(w, h, n, PixelFormat::I420, 21);
     const nvh264Run run = nvh264_encode(cfg, src);
-    for (int i = 1; i < n; ++i) EXPECT_EQ(run.packets[static_cast<size_t>(i)].type, FrameType::P);
+    for (int i = 1; i < n; ++i) {
+        EXPECT_EQ(run.packets[static_cast<size_t>(i)].type, FrameType::P);
+        // A recovery point SEI opens every refresh cycle (frames 1, 5, 9, 13) and nothing else.
+        bool sei = false;
+        for (const NalUnit& nal : split_annexb(run.packets[static_cast<size_t>(i)].data))
+            sei |= h264_nal_type(nal) == h264_nal::kSei;
+        EXPECT_EQ(sei, (i - 1) % period == 0) << "frame " << i;
+    }
     nvh264::NvH264Encoder headers_only(cfg);
     std::vector<uint8_t> stream = headers_only.codec_headers();
     for (int i = join; i < n; ++i) {

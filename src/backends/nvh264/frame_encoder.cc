@@ -115,6 +115,9 @@ std::vector<uint8_t> FrameEncoder::encode_picture(FrameContext& f, bool idr) {
     if (idr) {
         const std::vector<uint8_t> h = headers();
         au.insert(au.end(), h.begin(), h.end());
+    } else if (f.p_slice && cfg_.intra_refresh && (frames_since_idr_ - 1) % refresh_period_ == 0) {
+        // A refresh cycle starts: decoders joining here show exact pictures after period - 1 more frames.
+        write_nal(au, 0, 6, recovery_point_sei_rbsp(refresh_period_ - 1));
     }
     for (size_t s = 0; s < f.slice_first_row.size(); ++s) {
         SliceParams sp;

@@ -106,6 +106,24 @@ void write_slice_header(BitWriter& bw, const SliceParams& p) {
     }
 }
 
+std::vector<uint8_t> recovery_point_sei_rbsp(int recovery_frame_cnt) {
+    BitWriter payload;
+    payload.ue(static_cast<uint32_t>(recovery_frame_cnt));
+    payload.put_bit(1);  // exact_match_flag
+    payload.put_bit(0);  // broken_link_flag
+    payload.put(0, 2);   // changing_slice_group_idc
+    if (!payload.byte_aligned()) {
+        payload.put_bit(1);  // bit_equal_to_one, then zeros to the byte boundary
+        while (!payload.byte_aligned()) payload.put_bit(0);
+    }
+    BitWriter bw;
+    bw.put(6, 8);  // payloadType: recovery point
+    bw.put(static_cast<uint32_t>(payload.bytes().size()), 8);
+    bw.append(payload);
+    bw.rbsp_trailing_bits();
+    return bw.bytes();
+}
+
 int choose_level(int mb_w, int mb_h, double fps, int64_t bitrate) {
     struct Level {
         int idc;

@@ -34,6 +34,9 @@ std::vector<uint8_t> pps_rbsp();
 class BitWriter;
 void write_slice_header(BitWriter& bw, const SliceParams& p);
 
+// SEI RBSP with one recovery point message (D.1.8): exact output after recovery_frame_cnt more frames.
+std::vector<uint8_t> recovery_point_sei_rbsp(int recovery_frame_cnt);
+
 // Smallest level_idc whose frame size, macroblock rate and bitrate limits hold; 0 when beyond 5.2.
 int choose_level(int mb_w, int mb_h, double fps, int64_t bitrate);
 
