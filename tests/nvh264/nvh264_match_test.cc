@@ -87,6 +87,9 @@ const MatchCase kCases[] = {
     {"intra_refresh_qp30_200x120", 200, 120, 30, 9, Content::Synthetic, 4, -1, -1, -1, 1, true},
     {"nv12_qp28_64x48", 64, 48, 28, 3, Content::Synthetic, 4, -1, -1, -1, 1, false, PixelFormat::NV12},
     {"preset7_qp30_352x288", 352, 288, 30, 3, Content::Synthetic, 7},
+    {"one_macroblock_qp26_16x16", 16, 16, 26, 4, Content::Synthetic},
+    {"one_column_qp26_16x64", 16, 64, 26, 4, Content::Synthetic, 4, -1, -1, -1, 4},
+    {"hd_qp30_1280x720", 1280, 720, 30, 2, Content::Synthetic},
 };
 // clang-format on
 
