@@ -26,6 +26,8 @@ FrameEncoder::FrameEncoder(const EncoderConfig& config, const Options& options) 
     seq_.color = cfg_.color;
     const int64_t peak = cfg_.rc.mode == RateControlMode::CQP ? 0 : std::max(cfg_.rc.bitrate, cfg_.rc.max_bitrate);
     seq_.level_idc = choose_level(seq_.mb_w, seq_.mb_h, static_cast<double>(cfg_.fps_num) / cfg_.fps_den, peak);
+    // Without a bitrate (CQP) the stream's rate is unknown: do not claim less than Level 3.0 (10 Mbit/s).
+    if (peak == 0 && seq_.level_idc < 30) seq_.level_idc = 30;
     const int p = cfg_.preset;
     tools_.intra4x4 = opt_.intra4x4 >= 0 ? opt_.intra4x4 != 0 : p >= 2;
     tools_.partitions = opt_.partitions >= 0 ? opt_.partitions != 0 : p >= 4;
