@@ -65,38 +65,40 @@ NVCAST_HD void tonemap_pixel(const ConvertParams& p, float (&rgb)[3]) {
 }
 
 // Reads the tile's pixels as normalised source components (Y'CbCr or R'G'B'); edges replicate.
-NVCAST_HD void load_tile(const PlaneSet& s, const ConvertParams& p, int x0, int y0,
+// `sf` is the source format (a compile-time constant in the kernels, so the layout folds away).
+// Rows are gathered into local buffers with the widest aligned loads, then decoded.
+NVCAST_HD void load_tile(const PlaneSet& s, PixelFormat sf, const ConvertParams& p, int x0, int y0,
                          float (&c)[kTileH][kTileW][3]) {
-    const Layout l = layout_of(s.format);
+    const Layout l = layout_of(sf);
     NVCAST_UNROLL
     for (int r = 0; r < kTileH; ++r) {
         const int y = y0 + r < s.height ? y0 + r : s.height - 1;
-        const uint8_t* row = s.data[0] + static_cast<size_t>(y) * s.pitch[0];
+        alignas(16) uint8_t buf[kTileW * 4];
+        gather_row(buf, s.data[0] + static_cast<size_t>(y) * s.pitch[0], x0, kTileW, l.bytes, s.width);
         NVCAST_UNROLL
         for (int i = 0; i < kTileW; ++i) {
-            const int x = x0 + i < s.width ? x0 + i : s.width - 1;
             if (l.packed) {
                 int rgb[3];
-                read_rgb(row + static_cast<size_t>(x) * l.bytes, s.format, rgb);
+                read_rgb(buf + i * l.bytes, sf, rgb);
                 NVCAST_UNROLL
                 for (int k = 0; k < 3; ++k) c[r][i][k] = normalize_code(rgb[k], p.src_offset[k], p.src_scale[k]);
             } else {
-                c[r][i][0] = normalize_code(read_sample(row, x, l), p.src_offset[0], p.src_scale[0]);
+                c[r][i][0] = normalize_code(read_sample(buf, i, l), p.src_offset[0], p.src_scale[0]);
             }
         }
     }
     if (l.packed) return;
-    if (l.shift_x == 0) {  // 4:4:4
+    if (l.shift_x == 0) {  // 4:4:4 (always planar)
         NVCAST_UNROLL
         for (int r = 0; r < kTileH; ++r) {
             const int y = y0 + r < s.height ? y0 + r : s.height - 1;
+            alignas(16) uint8_t ub[kTileW * 2], vb[kTileW * 2];
+            gather_row(ub, s.data[1] + static_cast<size_t>(y) * s.pitch[1], x0, kTileW, l.bytes, s.width);
+            gather_row(vb, s.data[2] + static_cast<size_t>(y) * s.pitch[2], x0, kTileW, l.bytes, s.width);
             NVCAST_UNROLL
             for (int i = 0; i < kTileW; ++i) {
-                const int x = x0 + i < s.width ? x0 + i : s.width - 1;
-                int cb, cr;
-                read_chroma(s, l, x, y, cb, cr);
-                c[r][i][1] = normalize_code(cb, p.src_offset[1], p.src_scale[1]);
-                c[r][i][2] = normalize_code(cr, p.src_offset[2], p.src_scale[2]);
+                c[r][i][1] = normalize_code(read_sample(ub, i, l), p.src_offset[1], p.src_scale[1]);
+                c[r][i][2] = normalize_code(read_sample(vb, i, l), p.src_offset[2], p.src_scale[2]);
             }
         }
         return;
@@ -105,13 +107,29 @@ NVCAST_HD void load_tile(const PlaneSet& s, const ConvertParams& p, int x0, int 
     const int cw = s.width >> 1, ch = s.height >> 1;
     const int cx0 = x0 >> 1, cy0 = y0 >> 1;
     if (p.block_chroma) {
+        int cb[kTileW / 2], cr[kTileW / 2];
+        if (l.semi_planar) {
+            alignas(16) uint8_t buf[kTileW * 2];
+            gather_row(buf, s.data[1] + static_cast<size_t>(cy0) * s.pitch[1], cx0, kTileW / 2, 2 * l.bytes, cw);
+            NVCAST_UNROLL
+            for (int j = 0; j < kTileW / 2; ++j) {
+                cb[j] = read_sample(buf, 2 * j, l);
+                cr[j] = read_sample(buf, 2 * j + 1, l);
+            }
+        } else {
+            alignas(16) uint8_t ub[kTileW], vb[kTileW];
+            gather_row(ub, s.data[1] + static_cast<size_t>(cy0) * s.pitch[1], cx0, kTileW / 2, l.bytes, cw);
+            gather_row(vb, s.data[2] + static_cast<size_t>(cy0) * s.pitch[2], cx0, kTileW / 2, l.bytes, cw);
+            NVCAST_UNROLL
+            for (int j = 0; j < kTileW / 2; ++j) {
+                cb[j] = read_sample(ub, j, l);
+                cr[j] = read_sample(vb, j, l);
+            }
+        }
         NVCAST_UNROLL
         for (int j = 0; j < kTileW / 2; ++j) {
-            const int cx = cx0 + j < cw ? cx0 + j : cw - 1;
-            int cb, cr;
-            read_chroma(s, l, cx, cy0, cb, cr);
-            const float fb = normalize_code(cb, p.src_offset[1], p.src_scale[1]);
-            const float fr = normalize_code(cr, p.src_offset[2], p.src_scale[2]);
+            const float fb = normalize_code(cb[j], p.src_offset[1], p.src_scale[1]);
+            const float fr = normalize_code(cr[j], p.src_offset[2], p.src_scale[2]);
             NVCAST_UNROLL
             for (int r = 0; r < kTileH; ++r)
                 NVCAST_UNROLL
@@ -154,53 +172,82 @@ NVCAST_HD void load_tile(const PlaneSet& s, const ConvertParams& p, int x0, int 
     }
 }
 
-// Writes the tile from R'G'B' values, converting to the destination components.
-NVCAST_HD void store_tile(const PlaneSet& d, const ConvertParams& p, int x0, int y0,
+// Writes the tile from R'G'B' values, converting to the destination components. Rows are
+// encoded into local buffers and written with the widest aligned stores.
+NVCAST_HD void store_tile(const PlaneSet& d, PixelFormat df, const ConvertParams& p, int x0, int y0,
                           const float (&rgb)[kTileH][kTileW][3]) {
-    const Layout l = layout_of(d.format);
+    const Layout l = layout_of(df);
     NVCAST_UNROLL
-    for (int r = 0; r < kTileH && y0 + r < d.height; ++r) {
-        uint8_t* row = d.data[0] + static_cast<size_t>(y0 + r) * d.pitch[0];
+    for (int r = 0; r < kTileH; ++r) {
+        if (y0 + r >= d.height) break;
+        alignas(16) uint8_t buf[kTileW * 4];
+        alignas(16) uint8_t ub[kTileW * 2], vb[kTileW * 2];
         NVCAST_UNROLL
-        for (int i = 0; i < kTileW && x0 + i < d.width; ++i) {
+        for (int i = 0; i < kTileW; ++i) {
             const float(&v)[3] = rgb[r][i];
             if (l.packed) {
                 int codes[3];
                 NVCAST_UNROLL
                 for (int k = 0; k < 3; ++k) codes[k] = quantize(v[k], p.dst_scale[k], p.dst_offset[k], p.dst_max);
-                write_rgb(row + static_cast<size_t>(x0 + i) * l.bytes, d.format, codes);
+                write_rgb(buf + i * l.bytes, df, codes);
                 continue;
             }
             const float yn = p.dst_matrix[0] * v[0] + p.dst_matrix[1] * v[1] + p.dst_matrix[2] * v[2];
-            write_sample(row, x0 + i, l, quantize(yn, p.dst_scale[0], p.dst_offset[0], p.dst_max));
+            write_sample(buf, i, l, quantize(yn, p.dst_scale[0], p.dst_offset[0], p.dst_max));
             if (l.shift_x == 0) {
                 float yuv[3];
                 mat3_mul(p.dst_matrix, v, yuv);
-                write_chroma(d, l, x0 + i, y0 + r,
-                             quantize(yuv[1], p.dst_scale[1], p.dst_offset[1], p.dst_max),
-                             quantize(yuv[2], p.dst_scale[2], p.dst_offset[2], p.dst_max));
+                write_sample(ub, i, l, quantize(yuv[1], p.dst_scale[1], p.dst_offset[1], p.dst_max));
+                write_sample(vb, i, l, quantize(yuv[2], p.dst_scale[2], p.dst_offset[2], p.dst_max));
             }
+        }
+        const size_t y = static_cast<size_t>(y0 + r);
+        scatter_row(d.data[0] + y * d.pitch[0], buf, x0, kTileW, l.bytes, d.width);
+        if (!l.packed && l.shift_x == 0) {
+            scatter_row(d.data[1] + y * d.pitch[1], ub, x0, kTileW, l.bytes, d.width);
+            scatter_row(d.data[2] + y * d.pitch[2], vb, x0, kTileW, l.bytes, d.width);
         }
     }
     if (l.packed || l.shift_x == 0) return;
-    const int cy = y0 >> 1;
+    alignas(16) uint8_t cbuf[kTileW * 2];
+    alignas(16) uint8_t ub[kTileW], vb[kTileW];
     NVCAST_UNROLL
-    for (int j = 0; j < kTileW / 2 && x0 + 2 * j < d.width; ++j) {
+    for (int j = 0; j < kTileW / 2; ++j) {
         float avg[3];
         NVCAST_UNROLL
         for (int k = 0; k < 3; ++k)
             avg[k] = ((rgb[0][2 * j][k] + rgb[0][2 * j + 1][k]) + (rgb[1][2 * j][k] + rgb[1][2 * j + 1][k])) * 0.25f;
         float yuv[3];
         mat3_mul(p.dst_matrix, avg, yuv);
-        write_chroma(d, l, (x0 >> 1) + j, cy, quantize(yuv[1], p.dst_scale[1], p.dst_offset[1], p.dst_max),
-                     quantize(yuv[2], p.dst_scale[2], p.dst_offset[2], p.dst_max));
+        const int cb = quantize(yuv[1], p.dst_scale[1], p.dst_offset[1], p.dst_max);
+        const int cr = quantize(yuv[2], p.dst_scale[2], p.dst_offset[2], p.dst_max);
+        if (l.semi_planar) {
+            write_sample(cbuf, 2 * j, l, cb);
+            write_sample(cbuf, 2 * j + 1, l, cr);
+        } else {
+            write_sample(ub, j, l, cb);
+            write_sample(vb, j, l, cr);
+        }
+    }
+    const size_t cy = static_cast<size_t>(y0 >> 1);
+    const int cx0 = x0 >> 1, cw = d.width >> 1;
+    if (l.semi_planar) {
+        scatter_row(d.data[1] + cy * d.pitch[1], cbuf, cx0, kTileW / 2, 2 * l.bytes, cw);
+    } else {
+        scatter_row(d.data[1] + cy * d.pitch[1], ub, cx0, kTileW / 2, l.bytes, cw);
+        scatter_row(d.data[2] + cy * d.pitch[2], vb, cx0, kTileW / 2, l.bytes, cw);
     }
 }
 
+// One tile, source and destination formats given at run time (C++ reference) or as template
+// constants (kernels: SF/DF >= 0 are PixelFormat values).
+template <int SF = -1, int DF = -1>
 NVCAST_HD void convert_tile(const PlaneSet& s, const PlaneSet& d, const ConvertParams& p, int tx, int ty) {
+    const PixelFormat sf = SF >= 0 ? static_cast<PixelFormat>(SF) : s.format;
+    const PixelFormat df = DF >= 0 ? static_cast<PixelFormat>(DF) : d.format;
     const int x0 = tx * kTileW, y0 = ty * kTileH;
     float c[kTileH][kTileW][3];
-    load_tile(s, p, x0, y0, c);
+    load_tile(s, sf, p, x0, y0, c);
     NVCAST_UNROLL
     for (int r = 0; r < kTileH; ++r)
         NVCAST_UNROLL
@@ -211,7 +258,7 @@ NVCAST_HD void convert_tile(const PlaneSet& s, const PlaneSet& d, const ConvertP
             }
             if (p.tonemap) tonemap_pixel(p, c[r][i]);
         }
-    store_tile(d, p, x0, y0, c);
+    store_tile(d, df, p, x0, y0, c);
 }
 
 }  // namespace nvcast::gpu

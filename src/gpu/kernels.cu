@@ -6,14 +6,13 @@
 #include "gpu/kernels.h"
 
 namespace nvcast::gpu {
-namespace {
 
-__global__ void convert_kernel(PlaneSet src, PlaneSet dst, ConvertParams params, int tiles_x, int tiles_y) {
-    const int tx = blockIdx.x * blockDim.x + threadIdx.x;
-    const int ty = blockIdx.y * blockDim.y + threadIdx.y;
-    if (tx >= tiles_x || ty >= tiles_y) return;
-    convert_tile(src, dst, params, tx, ty);
-}
+// Defined in convert_<source>.cu, one instantiation per source format.
+template <int SF>
+void launch_for_source(const PlaneSet& src, const PlaneSet& dst, const ConvertParams& params, dim3 grid, dim3 block,
+                       cudaStream_t stream, int tiles_x, int tiles_y);
+
+namespace {
 
 struct ScaleJob {
     ScalePlane planes[3];
@@ -35,7 +34,24 @@ void launch_convert(const PlaneSet& src, const PlaneSet& dst, const ConvertParam
     const int tiles_y = (dst.height + kTileH - 1) / kTileH;
     const dim3 block(32, 8);
     const dim3 grid((tiles_x + block.x - 1) / block.x, (tiles_y + block.y - 1) / block.y);
-    convert_kernel<<<grid, block, 0, static_cast<cudaStream_t>(stream)>>>(src, dst, params, tiles_x, tiles_y);
+    const cudaStream_t s = static_cast<cudaStream_t>(stream);
+    switch (src.format) {
+#define NVCAST_CASE(F)                                                                                        \
+    case PixelFormat::F:                                                                                      \
+        launch_for_source<static_cast<int>(PixelFormat::F)>(src, dst, params, grid, block, s, tiles_x, tiles_y); \
+        break;
+        NVCAST_CASE(NV12)
+        NVCAST_CASE(I420)
+        NVCAST_CASE(I444)
+        NVCAST_CASE(P010)
+        NVCAST_CASE(I420_10)
+        NVCAST_CASE(I444_10)
+        NVCAST_CASE(BGRA)
+        NVCAST_CASE(RGBA)
+        NVCAST_CASE(RGB24)
+        NVCAST_CASE(X2RGB10)
+#undef NVCAST_CASE
+    }
     cuda_check(cudaGetLastError(), "colour conversion kernel launch");
 }
 

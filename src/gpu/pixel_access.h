@@ -79,6 +79,75 @@ NVCAST_HD void store_u32(uint8_t* p, uint32_t v) {
 #endif
 }
 
+// Copies n bytes (n a compile-time constant after inlining) using the widest aligned accesses the
+// address allows; `dst` is a 16-byte aligned local buffer. On the host this is a memcpy.
+NVCAST_HD void fetch_bytes(uint8_t* dst, const uint8_t* src, int n) {
+#if defined(__CUDA_ARCH__)
+    const uintptr_t a = reinterpret_cast<uintptr_t>(src);
+    if ((n & 15) == 0 && (a & 15) == 0) {
+        NVCAST_UNROLL
+        for (int i = 0; i < n; i += 16)
+            *reinterpret_cast<uint4*>(dst + i) = __ldg(reinterpret_cast<const uint4*>(src + i));
+    } else if ((n & 7) == 0 && (a & 7) == 0) {
+        NVCAST_UNROLL
+        for (int i = 0; i < n; i += 8) *reinterpret_cast<uint2*>(dst + i) = __ldg(reinterpret_cast<const uint2*>(src + i));
+    } else if ((n & 3) == 0 && (a & 3) == 0) {
+        NVCAST_UNROLL
+        for (int i = 0; i < n; i += 4)
+            *reinterpret_cast<uint32_t*>(dst + i) = __ldg(reinterpret_cast<const unsigned int*>(src + i));
+    } else {
+        NVCAST_UNROLL
+        for (int i = 0; i < n; ++i) dst[i] = src[i];
+    }
+#else
+    memcpy(dst, src, static_cast<size_t>(n));
+#endif
+}
+
+NVCAST_HD void commit_bytes(uint8_t* dst, const uint8_t* src, int n) {
+#if defined(__CUDA_ARCH__)
+    const uintptr_t a = reinterpret_cast<uintptr_t>(dst);
+    if ((n & 15) == 0 && (a & 15) == 0) {
+        NVCAST_UNROLL
+        for (int i = 0; i < n; i += 16) *reinterpret_cast<uint4*>(dst + i) = *reinterpret_cast<const uint4*>(src + i);
+    } else if ((n & 7) == 0 && (a & 7) == 0) {
+        NVCAST_UNROLL
+        for (int i = 0; i < n; i += 8) *reinterpret_cast<uint2*>(dst + i) = *reinterpret_cast<const uint2*>(src + i);
+    } else if ((n & 3) == 0 && (a & 3) == 0) {
+        NVCAST_UNROLL
+        for (int i = 0; i < n; i += 4) *reinterpret_cast<uint32_t*>(dst + i) = *reinterpret_cast<const uint32_t*>(src + i);
+    } else {
+        NVCAST_UNROLL
+        for (int i = 0; i < n; ++i) dst[i] = src[i];
+    }
+#else
+    memcpy(dst, src, static_cast<size_t>(n));
+#endif
+}
+
+// Reads units [first, first + count) of `unit` bytes from a row into buf; units at or past
+// `limit` repeat the last one (edge replication).
+NVCAST_HD void gather_row(uint8_t* buf, const uint8_t* row, int first, int count, int unit, int limit) {
+    if (first + count <= limit) {
+        fetch_bytes(buf, row + static_cast<size_t>(first) * unit, count * unit);
+        return;
+    }
+    for (int i = 0; i < count; ++i) {
+        const int u = first + i < limit ? first + i : limit - 1;
+        for (int b = 0; b < unit; ++b) buf[i * unit + b] = row[static_cast<size_t>(u) * unit + b];
+    }
+}
+
+// Writes units [first, first + count) of a row from buf, skipping those at or past `limit`.
+NVCAST_HD void scatter_row(uint8_t* row, const uint8_t* buf, int first, int count, int unit, int limit) {
+    if (first + count <= limit) {
+        commit_bytes(row + static_cast<size_t>(first) * unit, buf, count * unit);
+        return;
+    }
+    for (int i = 0; i < count && first + i < limit; ++i)
+        for (int b = 0; b < unit; ++b) row[static_cast<size_t>(first + i) * unit + b] = buf[i * unit + b];
+}
+
 // Sample `index` of a planar row (8-bit, or 16-bit LSB- or MSB-aligned 10-bit).
 NVCAST_HD int read_sample(const uint8_t* row, int index, const Layout& l) {
     if (l.bytes == 1) return row[index];

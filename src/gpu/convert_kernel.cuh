@@ -1,0 +1,43 @@
+// The conversion kernel templated on (source, destination) format, and its per-source launcher.
+// Included by one convert_<source>.cu per source format (so nvcc builds them in parallel).
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include "gpu/convert_tile.h"
+
+namespace nvcast::gpu {
+
+template <int SF, int DF>
+__global__ void convert_kernel(PlaneSet src, PlaneSet dst, ConvertParams params, int tiles_x, int tiles_y) {
+    const int tx = blockIdx.x * blockDim.x + threadIdx.x;
+    const int ty = blockIdx.y * blockDim.y + threadIdx.y;
+    if (tx >= tiles_x || ty >= tiles_y) return;
+    convert_tile<SF, DF>(src, dst, params, tx, ty);
+}
+
+// One kernel per (source, destination) format pair, so layouts are compile-time constants.
+template <int SF>
+void launch_for_source(const PlaneSet& src, const PlaneSet& dst, const ConvertParams& params, dim3 grid, dim3 block,
+                       cudaStream_t stream, int tiles_x, int tiles_y) {
+    switch (dst.format) {
+#define NVCAST_CASE(F)                                                                                          \
+    case PixelFormat::F:                                                                                        \
+        convert_kernel<SF, static_cast<int>(PixelFormat::F)><<<grid, block, 0, stream>>>(src, dst, params, tiles_x, \
+                                                                                       tiles_y);             \
+        break;
+        NVCAST_CASE(NV12)
+        NVCAST_CASE(I420)
+        NVCAST_CASE(I444)
+        NVCAST_CASE(P010)
+        NVCAST_CASE(I420_10)
+        NVCAST_CASE(I444_10)
+        NVCAST_CASE(BGRA)
+        NVCAST_CASE(RGBA)
+        NVCAST_CASE(RGB24)
+        NVCAST_CASE(X2RGB10)
+#undef NVCAST_CASE
+    }
+}
+
+}  // namespace nvcast::gpu

@@ -1,0 +1,7 @@
+// Conversion kernels for source format RGBA (see convert_kernel.cuh).
+#include "gpu/convert_kernel.cuh"
+
+namespace nvcast::gpu {
+template void launch_for_source<static_cast<int>(PixelFormat::RGBA)>(const PlaneSet&, const PlaneSet&, const ConvertParams&,
+                                                                   dim3, dim3, cudaStream_t, int, int);
+}  // namespace nvcast::gpu
