@@ -209,6 +209,14 @@ public:
             sp.layout = gpu::layout_of(in.format());
             sp.fx = table(sp.src_w, sp.dst_w, device);
             sp.fy = table(sp.src_h, sp.dst_h, device);
+            if (device) {  // rows one block of output rows reads (from the host copy of the table)
+                const gpu::HostFilterTable& ty = tables.at(std::make_tuple(sp.src_h, sp.dst_h, static_cast<int>(options.filter))).host;
+                for (int oy0 = 0; oy0 < sp.dst_h; oy0 += gpu::kScaleBlockRows) {
+                    const int oy_last = std::min(oy0 + gpu::kScaleBlockRows, sp.dst_h) - 1;
+                    sp.span_y = std::max(sp.span_y, ty.start[static_cast<size_t>(oy_last)] + ty.taps -
+                                                        ty.start[static_cast<size_t>(oy0)]);
+                }
+            }
         }
         if (!device) {
             gpu::scale_reference(planes, info.planes, threads());

@@ -28,7 +28,11 @@ struct ScalePlane {
     Layout layout{};
     FilterTable fx;
     FilterTable fy;
+    int span_y = 0;  // kernels: most source rows one block of kScaleBlockRows output rows reads
 };
+
+constexpr int kScaleBlockCols = 32;
+constexpr int kScaleBlockRows = 8;
 
 // Filters output sample (ox, oy, comp): rows first (horizontal sums), then the vertical sum.
 NVCAST_HD int scale_sample(const ScalePlane& p, int ox, int oy, int comp) {
