@@ -3,6 +3,7 @@
 // aggregation packet (STAP-A / AP: 16-bit size + NAL unit each), or one large one in
 // fragmentation units (FU-A / FU: the NAL header is rebuilt from the FU header).
 #include <algorithm>
+#include <cstring>
 
 #include "net/rtp_formats.h"
 #include "nvcast/bitstream.h"
@@ -11,6 +12,34 @@ namespace nvcast::rtp::detail {
 namespace {
 
 constexpr uint8_t kStartCode[4] = {0, 0, 0, 1};
+
+// Annex-B splitting like split_annexb() (same result), but finding start codes with
+// memchr: payloading large access units is dominated by this scan.
+std::vector<NalUnit> split_nals(std::span<const uint8_t> s) {
+    std::vector<NalUnit> nals;
+    const uint8_t* const begin = s.data();
+    const size_t n = s.size();
+    auto find_start = [&](size_t from) -> size_t {  // index after the next 00 00 01, or n
+        size_t k = from + 2;
+        while (k < n) {
+            const void* hit = std::memchr(begin + k, 1, n - k);
+            if (!hit) return n;
+            k = static_cast<size_t>(static_cast<const uint8_t*>(hit) - begin);
+            if (begin[k - 1] == 0 && begin[k - 2] == 0) return k + 1;
+            ++k;
+        }
+        return n;
+    };
+    size_t i = find_start(0);
+    while (i < n) {
+        const size_t next = find_start(i);
+        size_t end = next == n ? n : next - 3;
+        while (end > i && begin[end - 1] == 0) --end;
+        if (end > i) nals.push_back({begin + i, end - i});
+        i = next;
+    }
+    return nals;
+}
 
 // H.264: 1-byte NAL header F|NRI(2)|Type(5).  HEVC: 2-byte F|Type(6)|LayerId(6)|TID(3).
 struct NalFormat {
@@ -31,7 +60,7 @@ struct NalFormat {
 class NalPayloader final : public Payloader {
 public:
     NalPayloader(const PayloaderConfig& config, bool hevc) : Payloader(config), fmt_{hevc} {
-        learn(split_annexb(config.codec_headers));
+        learn(split_nals(config.codec_headers));
     }
 
 private:
@@ -45,7 +74,7 @@ private:
 
     void payloads(std::span<const uint8_t> au, bool keyframe, PacketList& out) override {
         std::vector<NalUnit> nals;
-        for (const NalUnit& nal : split_annexb(au))
+        for (const NalUnit& nal : split_nals(au))
             if (nal.size >= fmt_.header_size() && !fmt_.is_aud(nal.data)) nals.push_back(nal);
         if (keyframe) {
             bool present[3] = {false, false, false};

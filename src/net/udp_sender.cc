@@ -8,6 +8,8 @@
 #include <netdb.h>
 #include <sys/socket.h>
 #include <thread>
+#include <netinet/udp.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "net/rtcp.h"
@@ -75,37 +77,120 @@ struct UdpSender::Impl {
     bool have_rtp = false;
     uint32_t ssrc = 0, last_ts = 0, rtp_packets = 0, rtp_octets = 0;
     Clock::time_point last_ts_time;
-    std::vector<uint8_t> buffer;
 
-    void transmit(const uint8_t* data, size_t size, bool rtcp) {
-        const uint8_t* out = data;
-        size_t out_size = size;
+    std::mutex tx_mutex;  // one transmitter at a time: SRTP context, RTCP counters, socket order
+    std::vector<std::vector<uint8_t>> protected_packets;
+    std::vector<mmsghdr> headers;
+    std::vector<iovec> iovecs;
+    struct Control {
+        alignas(cmsghdr) char buf[CMSG_SPACE(sizeof(uint16_t))];
+    };
+    std::vector<Control> gso_control;
+    std::vector<std::pair<size_t, size_t>> runs;  // message -> packets [first, second)
+    bool gso = true;
+
+    // Sends datagrams with as few system calls as possible (sendmmsg). Caller holds tx_mutex.
+    void transmit_batch(const std::vector<std::vector<uint8_t>>& packets, size_t first, size_t count, bool rtcp) {
+        const std::vector<std::vector<uint8_t>>* source = &packets;
+        size_t base = first;
+        uint64_t errors = 0, datagrams = 0, bytes = 0;
         if (srtp) {
-            buffer.assign(data, data + size);
-            if (!srtp->protect(buffer, rtcp)) {
-                std::lock_guard lock(mutex);
-                ++stats.send_errors;
-                return;
+            protected_packets.resize(std::max(protected_packets.size(), count));
+            size_t ok = 0;
+            for (size_t i = 0; i < count; ++i) {
+                auto& buf = protected_packets[ok];
+                buf.assign(packets[first + i].begin(), packets[first + i].end());
+                if (srtp->protect(buf, rtcp)) ++ok;
             }
-            out = buffer.data();
-            out_size = buffer.size();
+            errors += count - ok;
+            count = ok;
+            source = &protected_packets;
+            base = 0;
         }
-        const auto* addr = reinterpret_cast<const sockaddr*>(rtcp ? &rtcp_addr : &rtp_addr);
-        ssize_t rc;
-        do {
-            rc = ::sendto(fd, out, out_size, 0, addr, rtcp ? rtcp_len : rtp_len);
-        } while (rc < 0 && errno == EINTR);
+        size_t done = 0;
+        while (done < count) done += send_messages(*source, base + done, count - done, rtcp, errors, datagrams, bytes);
         std::lock_guard lock(mutex);
-        if (rc < 0) {
-            ++stats.send_errors;
-        } else if (!rtcp) {
-            ++stats.packets;
-            stats.bytes += out_size;
+        stats.send_errors += errors;
+        if (rtcp) {
+            stats.rtcp_reports += datagrams;
         } else {
-            ++stats.rtcp_reports;
+            stats.packets += datagrams;
+            stats.bytes += bytes;
         }
     }
 
+    // Sends packets [base, base + count) of `source`; returns how many were dealt with (all,
+    // unless UDP GSO turned out to be unavailable, in which case it is switched off and the
+    // caller sends the rest again).
+    size_t send_messages(const std::vector<std::vector<uint8_t>>& source, size_t base, size_t count, bool rtcp,
+                         uint64_t& errors, uint64_t& datagrams, uint64_t& bytes) {
+        const auto* addr = reinterpret_cast<const sockaddr*>(rtcp ? &rtcp_addr : &rtp_addr);
+        // One message per run of equal-sized datagrams (the last of a run may be shorter):
+        // with UDP GSO the kernel splits it into datagrams of that size, so a frame of
+        // full-MTU fragments makes one trip through the stack instead of one per packet.
+        iovecs.resize(count);
+        headers.clear();
+        runs.clear();
+        gso_control.resize(count);
+        for (size_t i = 0; i < count;) {
+            const size_t seg = source[base + i].size();
+            size_t j = i + 1, total = seg;
+            if (gso && !rtcp) {
+                while (j < count && j - i < 64 && total + source[base + j].size() <= 60000 &&
+                       source[base + j].size() <= seg) {
+                    total += source[base + j].size();
+                    const bool shorter = source[base + j].size() < seg;
+                    ++j;
+                    if (shorter) break;  // only the last segment may be shorter
+                }
+            }
+            for (size_t k = i; k < j; ++k)
+                iovecs[k] = {const_cast<uint8_t*>(source[base + k].data()), source[base + k].size()};
+            mmsghdr h{};
+            h.msg_hdr.msg_name = const_cast<sockaddr*>(addr);
+            h.msg_hdr.msg_namelen = rtcp ? rtcp_len : rtp_len;
+            h.msg_hdr.msg_iov = &iovecs[i];
+            h.msg_hdr.msg_iovlen = j - i;
+            if (j - i > 1) {
+                auto& ctl = gso_control[headers.size()];
+                std::memset(ctl.buf, 0, sizeof ctl.buf);
+                h.msg_hdr.msg_control = ctl.buf;
+                h.msg_hdr.msg_controllen = sizeof ctl.buf;
+                cmsghdr* cm = CMSG_FIRSTHDR(&h.msg_hdr);
+                cm->cmsg_level = SOL_UDP;
+                cm->cmsg_type = UDP_SEGMENT;
+                cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+                const uint16_t size16 = static_cast<uint16_t>(seg);
+                std::memcpy(CMSG_DATA(cm), &size16, sizeof size16);
+            }
+            headers.push_back(h);
+            runs.emplace_back(i, j);
+            i = j;
+        }
+        size_t sent = 0;
+        while (sent < headers.size()) {
+            const int n = ::sendmmsg(fd, headers.data() + sent, static_cast<unsigned>(headers.size() - sent), 0);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                if (gso && headers[sent].msg_hdr.msg_iovlen > 1 &&
+                    (errno == EINVAL || errno == EIO || errno == EOPNOTSUPP || errno == ENOPROTOOPT)) {
+                    gso = false;  // no UDP GSO on this kernel/route: one datagram per message from now on
+                    return runs[sent].first;
+                }
+                errors += runs[sent].second - runs[sent].first;  // skip the failed message, go on
+                ++sent;
+                continue;
+            }
+            for (size_t m = sent; m < sent + static_cast<size_t>(n); ++m) {
+                datagrams += runs[m].second - runs[m].first;
+                for (size_t k = runs[m].first; k < runs[m].second; ++k) bytes += source[base + k].size();
+            }
+            sent += static_cast<size_t>(n);
+        }
+        return count;
+    }
+
+    // Waits until `bytes` may go out under the pacing rate.
     void pace(size_t bytes) {
         if (config.pacing_rate <= 0) return;
         const double rate = static_cast<double>(config.pacing_rate) / 8.0;  // bytes/s
@@ -122,26 +207,43 @@ struct UdpSender::Impl {
     }
 
     void send_rtcp(bool bye) {
+        std::lock_guard tx(tx_mutex);
         if (!config.rtcp || !have_rtp) return;
         const double elapsed = std::chrono::duration<double>(Clock::now() - last_ts_time).count();
         const uint32_t ts = last_ts + static_cast<uint32_t>(elapsed * kVideoClockRate);
-        const auto packet = bye ? detail::make_bye(ssrc, detail::ntp_now(), ts, rtp_packets, rtp_octets, config.cname)
-                                : detail::make_sender_report(ssrc, detail::ntp_now(), ts, rtp_packets, rtp_octets,
-                                                             config.cname);
-        transmit(packet.data(), packet.size(), true);
+        std::vector<std::vector<uint8_t>> packet(1);
+        packet[0] = bye ? detail::make_bye(ssrc, detail::ntp_now(), ts, rtp_packets, rtp_octets, config.cname)
+                        : detail::make_sender_report(ssrc, detail::ntp_now(), ts, rtp_packets, rtp_octets, config.cname);
+        transmit_batch(packet, 0, 1, true);
     }
 
     void send_frame(QueuedFrame& frame) {
-        for (const auto& p : frame.packets) {
-            if (p.size() < kHeaderSize) continue;
-            pace(p.size() + 28);  // IP + UDP headers count against the rate
-            transmit(p.data(), p.size(), false);
-            if (!have_rtp || get32(&p[4]) != last_ts) last_ts_time = Clock::now();
-            have_rtp = true;
-            ssrc = get32(&p[8]);
-            last_ts = get32(&p[4]);
-            ++rtp_packets;
-            rtp_octets += static_cast<uint32_t>(p.size() - kHeaderSize);
+        std::lock_guard tx(tx_mutex);
+        auto& packets = frame.packets;
+        // Drop anything too short to be RTP up front.
+        packets.erase(std::remove_if(packets.begin(), packets.end(),
+                                     [](const std::vector<uint8_t>& p) { return p.size() < kHeaderSize; }),
+                      packets.end());
+        constexpr size_t kBatch = 64;
+        size_t i = 0;
+        while (i < packets.size()) {
+            size_t n = 1;
+            if (config.pacing_rate <= 0) {
+                n = std::min(kBatch, packets.size() - i);
+            } else {
+                pace(packets[i].size() + 28);  // IP + UDP headers count against the rate
+            }
+            transmit_batch(packets, i, n, false);
+            for (size_t k = i; k < i + n; ++k) {
+                const auto& p = packets[k];
+                if (!have_rtp || get32(&p[4]) != last_ts) last_ts_time = Clock::now();
+                have_rtp = true;
+                ssrc = get32(&p[8]);
+                last_ts = get32(&p[4]);
+                ++rtp_packets;
+                rtp_octets += static_cast<uint32_t>(p.size() - kHeaderSize);
+            }
+            i += n;
         }
         const double latency = std::chrono::duration<double, std::milli>(Clock::now() - frame.queued).count();
         std::lock_guard lock(mutex);
@@ -155,8 +257,8 @@ struct UdpSender::Impl {
     void run() {
         std::unique_lock lock(mutex);
         for (;;) {
-            wake.wait_until(lock, next_rtcp, [&] { return stopping || !queue.empty(); });
-            if (!queue.empty()) {
+            wake.wait_until(lock, next_rtcp, [&] { return stopping || (!queue.empty() && !busy); });
+            if (!queue.empty() && !busy) {
                 QueuedFrame frame = std::move(queue.front());
                 queue.pop_front();
                 stats.queued_packets -= frame.packets.size();
@@ -167,7 +269,7 @@ struct UdpSender::Impl {
                 lock.lock();
                 busy = false;
                 if (queue.empty()) idle.notify_all();
-            } else if (stopping) {
+            } else if (stopping && queue.empty() && !busy) {
                 break;
             }
             if (Clock::now() >= next_rtcp) {
@@ -224,15 +326,29 @@ void UdpSender::send(PacketList packets) {
     Impl& s = *impl_;
     size_t bytes = 0;
     for (const auto& p : packets) bytes += p.size();
+    const auto now = Clock::now();
     {
-        std::lock_guard lock(s.mutex);
+        std::unique_lock lock(s.mutex);
+        // Unpaced and nothing waiting: send from the caller's thread, which saves the
+        // hand-over to the sender thread (the lowest latency path).
+        if (s.config.pacing_rate <= 0 && s.queue.empty() && !s.busy && !s.stopping) {
+            s.busy = true;
+            lock.unlock();
+            Impl::QueuedFrame frame{std::move(packets), bytes, now};
+            s.send_frame(frame);
+            lock.lock();
+            s.busy = false;
+            s.idle.notify_all();
+            s.wake.notify_one();
+            return;
+        }
         if (s.stats.queued_packets + packets.size() > s.config.max_queue_packets) {
             ++s.stats.dropped_frames;
             return;
         }
         s.stats.queued_packets += packets.size();
         s.stats.queued_bytes += bytes;
-        s.queue.push_back({std::move(packets), bytes, Clock::now()});
+        s.queue.push_back({std::move(packets), bytes, now});
     }
     s.wake.notify_one();
 }
