@@ -7,11 +7,18 @@
 
 namespace nvcast::nvh264 {
 
-// Quantisation multipliers MF and scaling factors v (normAdjust4x4) per qp%6 and
-// position class (0: both coordinates even, 1: both odd, 2: mixed).
-constexpr int kQuantMf[6][3] = {{13107, 5243, 8066}, {11916, 4660, 7490}, {10082, 4194, 6554},
-                                {9362, 3647, 5825},  {8192, 3355, 5243},  {7282, 2893, 4559}};
-constexpr int kDequantV[6][3] = {{10, 16, 13}, {11, 18, 14}, {13, 20, 16}, {14, 23, 18}, {16, 25, 20}, {18, 29, 23}};
+// Quantisation multipliers MF and scaling factors v (normAdjust4x4) per qp%6 and position
+// class (0: both coordinates even, 1: both odd, 2: mixed). Tables live inside functions so
+// device code can use them.
+NVCAST_HD int quant_mf(int qp, int cls) {
+    constexpr int t[6][3] = {{13107, 5243, 8066}, {11916, 4660, 7490}, {10082, 4194, 6554},
+                             {9362, 3647, 5825},  {8192, 3355, 5243},  {7282, 2893, 4559}};
+    return t[qp % 6][cls];
+}
+NVCAST_HD int dequant_v(int qp, int cls) {
+    constexpr int t[6][3] = {{10, 16, 13}, {11, 18, 14}, {13, 20, 16}, {14, 23, 18}, {16, 25, 20}, {18, 29, 23}};
+    return t[qp % 6][cls];
+}
 
 NVCAST_HD int pos_class(int i) {
     const int x = i & 3, y = i >> 2;
@@ -104,7 +111,7 @@ NVCAST_HD int quant4x4(const int* w, int16_t* level, int qp, bool intra, int sta
     const int f = (1 << qbits) / (intra ? 3 : 6);
     int nz = 0;
     for (int i = start; i < 16; ++i) {
-        level[i] = static_cast<int16_t>(quant(w[i], kQuantMf[qp % 6][pos_class(i)], f, qbits));
+        level[i] = static_cast<int16_t>(quant(w[i], quant_mf(qp, pos_class(i)), f, qbits));
         nz += level[i] != 0;
     }
     if (start) level[0] = 0;
@@ -113,7 +120,7 @@ NVCAST_HD int quant4x4(const int* w, int16_t* level, int qp, bool intra, int sta
 
 // Scaling of a 4x4 block of levels (flat scaling lists): d = (c * v) << (qp / 6). start = 1 keeps d[0] (DC path).
 NVCAST_HD void dequant4x4(const int16_t* level, int* d, int qp, int start) {
-    for (int i = start; i < 16; ++i) d[i] = (level[i] * kDequantV[qp % 6][pos_class(i)]) << (qp / 6);
+    for (int i = start; i < 16; ++i) d[i] = (level[i] * dequant_v(qp, pos_class(i))) << (qp / 6);
 }
 
 // Intra 16x16 luma DC: levels from the Hadamard of the 16 DC coefficients (raster of 4x4 blocks).
@@ -124,7 +131,7 @@ NVCAST_HD int quant_luma_dc(const int* dc, int16_t* level, int qp) {
     const int f = (1 << qbits) / 3;
     int nz = 0;
     for (int i = 0; i < 16; ++i) {
-        level[i] = static_cast<int16_t>(quant(h[i] / 2, kQuantMf[qp % 6][0], f, qbits));
+        level[i] = static_cast<int16_t>(quant(h[i] / 2, quant_mf(qp, 0), f, qbits));
         nz += level[i] != 0;
     }
     return nz;
@@ -135,7 +142,7 @@ NVCAST_HD void dequant_luma_dc(const int16_t* level, int* dcy, int qp) {
     int c[16], f[16];
     for (int i = 0; i < 16; ++i) c[i] = level[i];
     hadamard4x4(c, f);
-    const int scale = 16 * kDequantV[qp % 6][0];
+    const int scale = 16 * dequant_v(qp, 0);
     for (int i = 0; i < 16; ++i) {
         if (qp >= 36)
             dcy[i] = (f[i] * scale) << (qp / 6 - 6);
@@ -159,7 +166,7 @@ NVCAST_HD int quant_chroma_dc(const int* dc, int16_t* level, int qp, bool intra)
     const int f = (1 << qbits) / (intra ? 3 : 6);
     int nz = 0;
     for (int i = 0; i < 4; ++i) {
-        level[i] = static_cast<int16_t>(quant(h[i], kQuantMf[qp % 6][0], f, qbits));
+        level[i] = static_cast<int16_t>(quant(h[i], quant_mf(qp, 0), f, qbits));
         nz += level[i] != 0;
     }
     return nz;
@@ -170,7 +177,7 @@ NVCAST_HD void dequant_chroma_dc(const int16_t* level, int* dcc, int qp) {
     int c[4], f[4];
     for (int i = 0; i < 4; ++i) c[i] = level[i];
     hadamard2x2(c, f);
-    const int scale = 16 * kDequantV[qp % 6][0];
+    const int scale = 16 * dequant_v(qp, 0);
     for (int i = 0; i < 4; ++i) dcc[i] = ((f[i] * scale) << (qp / 6)) >> 5;
 }
 
