@@ -8,8 +8,16 @@
 
 namespace nvcast::gpu {
 
+// Register cap: 4 blocks of 256 threads per SM (64 registers) keeps more warps in flight to hide
+// memory latency; pairs with a 10-bit side need more registers and get 3 blocks (85), where 64
+// spilled and ran slower (bench, 2026-11-24).
+constexpr bool is_10bit(int f) {
+    return f == static_cast<int>(PixelFormat::P010) || f == static_cast<int>(PixelFormat::I420_10) ||
+           f == static_cast<int>(PixelFormat::I444_10) || f == static_cast<int>(PixelFormat::X2RGB10);
+}
+
 template <int SF, int DF>
-__global__ void convert_kernel(PlaneSet src, PlaneSet dst, ConvertParams params, int tiles_x, int tiles_y) {
+__global__ void __launch_bounds__(256, (is_10bit(SF) || is_10bit(DF)) ? 3 : 4) convert_kernel(PlaneSet src, PlaneSet dst, ConvertParams params, int tiles_x, int tiles_y) {
     const int tx = blockIdx.x * blockDim.x + threadIdx.x;
     const int ty = blockIdx.y * blockDim.y + threadIdx.y;
     if (tx >= tiles_x || ty >= tiles_y) return;
