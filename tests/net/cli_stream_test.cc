@@ -2,6 +2,7 @@
 // received by our own receiver decodes like the elementary stream.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -74,6 +75,36 @@ TEST(CliReceive, NothingArrivingIsAnErrorNotAHang) {
                            30);
     EXPECT_EQ(r.exit_code, 1) << r.output;
     EXPECT_NE(r.output.find("no RTP packets arrived"), std::string::npos) << r.output;
+}
+
+TEST(CliReceive, TakesPortCodecAndKeyFromTheSdp) {
+    if (!rtp::srtp_supported()) GTEST_SKIP() << "built without libsrtp2";
+    TempDir dir;
+    const std::string input = "synthetic:160x128@30:10 -c hevc -b x265 --tune ll --gop 5 --threads 1";
+    const std::string sdp = dir.file("s.sdp");
+    const uint16_t port = free_port();
+    auto r = run_cli("-q stream " + input + " --to rtp://127.0.0.1:" + std::to_string(port) +
+                         " --srtp-generate --sdp " + sdp + " --sdp-only",
+                     120);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.output.find("inline:"), std::string::npos) << "no key on the console without --print-key";
+    EXPECT_EQ(std::filesystem::status(sdp).permissions() & std::filesystem::perms::others_read,
+              std::filesystem::perms::none);
+    // Take the key from the SDP for the sender; the receiver reads the whole SDP.
+    std::ifstream in(sdp);
+    std::string line, key;
+    while (std::getline(in, line))
+        if (auto at = line.find("inline:"); at != std::string::npos) key = line.substr(at + 7, 40);
+    ASSERT_EQ(key.size(), 40u);
+    CommandResult rx;
+    const std::string out = dir.file("out.hevc");
+    std::thread receiver([&] { rx = run_cli("receive " + sdp + " --timeout 3 --frames 10 -o " + out, 120); });
+    for (int i = 0; i < 200 && !udp_port_bound(port); ++i) std::this_thread::sleep_for(50ms);
+    r = run_cli("-q stream " + input + " --fast --to rtp://127.0.0.1:" + std::to_string(port) + " --srtp " + key, 120);
+    receiver.join();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    ASSERT_EQ(rx.exit_code, 0) << rx.output;
+    EXPECT_EQ(decode_all(out).size(), 10u) << rx.output;
 }
 
 class CliSrtpRoundTrip : public ::testing::TestWithParam<std::pair<std::string, std::string>> {};

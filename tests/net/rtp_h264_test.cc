@@ -153,3 +153,45 @@ TEST(RtpH264, PayloaderRejectsBadSizes) {
     cfg.payload_type = 200;
     EXPECT_THROW(rtp::Payloader::create(cfg), Error);
 }
+
+TEST(RtpH264, TimestampChangeEndsAFrameWhoseMarkerIsMissing) {
+    // A sender that never sets the marker bit: the next timestamp closes the frame.
+    Bytes second = pkt(false, 2, {0x41, 0x02});
+    second[7] = 0x09;  // another timestamp
+    const std::vector<Bytes> packets = {pkt(false, 1, {0x41, 0x01}), second};
+    rtp::DepayloaderStats stats;
+    const auto frames = depayload(Codec::H264, packets, &stats);
+    ASSERT_EQ(frames.size(), 2u);
+    EXPECT_TRUE(frames[0].complete);
+    EXPECT_EQ(frames[0].data, (Bytes{0, 0, 0, 1, 0x41, 0x01}));
+    EXPECT_EQ(frames[0].timestamp, kTs);
+    EXPECT_TRUE(frames[1].complete);
+    EXPECT_EQ(frames[1].timestamp, 0x01020309u);
+}
+
+TEST(RtpH264, DuplicatesAndForeignPacketsAreDropped) {
+    Bytes foreign = pkt(true, 3, {0x41, 0x03});
+    foreign[11] = 0x00;  // another SSRC
+    Bytes wrong_version = pkt(true, 4, {0x41, 0x04});
+    wrong_version[0] = 0x40;
+    const std::vector<Bytes> packets = {pkt(false, 1, {0x41, 0x01}), pkt(false, 1, {0x41, 0x01}), foreign,
+                                        wrong_version, pkt(true, 2, {0x41, 0x02})};
+    rtp::DepayloaderStats stats;
+    const auto frames = depayload(Codec::H264, packets, &stats);
+    ASSERT_EQ(frames.size(), 1u);
+    EXPECT_TRUE(frames[0].complete);
+    EXPECT_EQ(frames[0].data, (Bytes{0, 0, 0, 1, 0x41, 0x01, 0, 0, 0, 1, 0x41, 0x02}));
+    EXPECT_EQ(stats.duplicates, 1u);
+    EXPECT_EQ(stats.malformed, 2u);
+    EXPECT_EQ(stats.packets, 2u);
+}
+
+TEST(RtpH264, SequenceWrapIsNotLoss) {
+    const std::vector<Bytes> packets = {pkt(false, 0xFFFE, {0x41, 0x01}), pkt(false, 0xFFFF, {0x41, 0x02}),
+                                        pkt(true, 0x0000, {0x41, 0x03})};
+    rtp::DepayloaderStats stats;
+    const auto frames = depayload(Codec::H264, packets, &stats);
+    ASSERT_EQ(frames.size(), 1u);
+    EXPECT_TRUE(frames[0].complete);
+    EXPECT_EQ(stats.lost, 0u);
+}
