@@ -1,10 +1,10 @@
 #!/bin/bash
 # Builds the frame-preparation targets on a CUDA machine and runs, in order: the kernel-vs-
 # reference test (label gpu), the CPU reference tests, the kernel test under compute-sanitizer
-# (small frames), and the benchmark. Logs go to $OUT (default ./gpu-out).
+# (small frames), and the benchmark. Logs go to $OUT (default build-dev/gpu-out).
 #   bench/gpu/run_on_gpu.sh [--quick]
 set -o pipefail
-OUT=${OUT:-$PWD/gpu-out}
+OUT=${OUT:-$PWD/build-dev/gpu-out}
 mkdir -p "$OUT"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$OUT/device.txt"
 cmake -S . -B build-dev -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 > "$OUT/configure.log" 2>&1 ||
