@@ -111,7 +111,7 @@ class CliSrtpRoundTrip : public ::testing::TestWithParam<std::pair<std::string, 
 
 TEST_P(CliSrtpRoundTrip, OwnReceiverGetsEveryFrame) {
     if (!rtp::srtp_supported()) GTEST_SKIP() << "built without libsrtp2";
-    const auto [codec, backend] = GetParam();
+    const std::string codec = GetParam().first, backend = GetParam().second;
     const std::string ext = codec == "av1" ? ".ivf" : "." + codec;
     constexpr int kFrames = 20;
     TempDir dir;

@@ -71,6 +71,8 @@ struct Case {
     bool srtp;
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.codec << (c.srtp ? "+srtp" : ""); }
+
 class FfmpegReceives : public ::testing::TestWithParam<Case> {};
 
 }  // namespace
