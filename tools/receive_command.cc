@@ -132,10 +132,19 @@ int run_receive(const ReceiveArgs& args) {
         }
     };
     using namespace std::chrono;
+    // Receive in short slices: a quiet 20 ms means a missing packet isn't coming (it would
+    // have been reordered by now), so frames held behind it are released.
+    auto last_packet = steady_clock::now();
     while (args.frames < 0 || written < args.frames) {
-        const double wait = got_any ? args.timeout_s : args.wait_s;
-        auto packet = receiver.receive(milliseconds(static_cast<int64_t>(wait * 1000)));
-        if (!packet) break;
+        auto packet = receiver.receive(milliseconds(20));
+        if (!packet) {
+            depayloader->expire();
+            take();
+            const double quiet = duration<double>(steady_clock::now() - last_packet).count();
+            if (quiet >= (got_any ? args.timeout_s : args.wait_s)) break;
+            continue;
+        }
+        last_packet = steady_clock::now();
         got_any = true;
         depayloader->push(*packet);
         take();

@@ -130,6 +130,9 @@ public:
     void push(std::span<const uint8_t> packet);
     // Next frame in sequence order (complete or reported incomplete), if one is ready.
     std::optional<ReceivedFrame> pop();
+    // Stops waiting for missing packets now (a receiver calls this when nothing has arrived
+    // for a while, so that a loss doesn't hold frames back until reorder_window more packets come).
+    void expire();
     // End of stream: stops waiting for missing packets and finishes what is buffered.
     void flush();
     const DepayloaderStats& stats() const noexcept { return stats_; }

@@ -241,6 +241,8 @@ std::optional<ReceivedFrame> Depayloader::pop() {
     return f;
 }
 
+void Depayloader::expire() { drain(true); }
+
 void Depayloader::flush() {
     drain(true);
     finish_frame();

@@ -195,3 +195,23 @@ TEST(RtpH264, SequenceWrapIsNotLoss) {
     EXPECT_TRUE(frames[0].complete);
     EXPECT_EQ(stats.lost, 0u);
 }
+
+TEST(RtpH264, ExpireReleasesFramesHeldBehindALoss) {
+    nvcast::rtp::DepayloaderConfig c;
+    c.codec = Codec::H264;
+    auto d = rtp::Depayloader::create(c);
+    Bytes b = pkt(true, 3, {0x41, 0x02});  // seq 2 lost
+    b[7] = 0x09;
+    d->push(pkt(true, 1, {0x41, 0x01}));
+    d->push(b);
+    EXPECT_FALSE(d->pop());  // still waiting: the window isn't full
+    d->expire();
+    auto first = d->pop();
+    ASSERT_TRUE(first);
+    EXPECT_TRUE(first->complete);
+    EXPECT_EQ(first->data, (Bytes{0, 0, 0, 1, 0x41, 0x01}));
+    auto second = d->pop();
+    ASSERT_TRUE(second);  // after a gap it can't be known to be whole
+    EXPECT_FALSE(second->complete);
+    EXPECT_EQ(d->stats().lost, 1u);
+}
