@@ -15,7 +15,7 @@ struct Packet {
     int64_t pts = 0;
     int64_t dts = 0;
     FrameType type = FrameType::Unknown;
-    bool keyframe = false;
+    bool keyframe = false;     // a decoder can start here: IDR/IRAP/key frame, or an intra-refresh recovery point
     int qp = -1;               // average QP of the frame; -1 where the backend doesn't say
 
     size_t size() const noexcept { return data.size(); }

@@ -7,14 +7,11 @@
 namespace nvcast {
 
 const std::vector<const Backend*>& registered_backends() {
-    // `auto` preference order: hardware first, then nvcast's own GPU engine, then software.
+    // `auto` preference order: hardware first, then software, then nvcast's own CPU reference.
     static const std::vector<const Backend*> backends = [] {
         std::vector<const Backend*> list;
 #ifdef NVCAST_HAVE_BACKEND_NVENC
         list.push_back(&nvenc_backend());
-#endif
-#ifdef NVCAST_HAVE_BACKEND_NVH264
-        list.push_back(&nvh264_backend());
 #endif
 #ifdef NVCAST_HAVE_BACKEND_X264
         list.push_back(&x264_backend());
@@ -24,6 +21,11 @@ const std::vector<const Backend*>& registered_backends() {
 #endif
 #ifdef NVCAST_HAVE_BACKEND_SVTAV1
         list.push_back(&svtav1_backend());
+#endif
+        // nvcast's own H.264 engine runs as a CPU reference until its CUDA port lands,
+        // ~25x slower than x264: last resort for `auto`.
+#ifdef NVCAST_HAVE_BACKEND_NVH264
+        list.push_back(&nvh264_backend());
 #endif
         return list;
     }();

@@ -35,7 +35,8 @@ public:
     LibavSink(const std::string& path, const StreamInfo& info, const char* format) : path_(path) {
         int err = avformat_alloc_output_context2(&ctx_, nullptr, format, path.c_str());
         if (err < 0 || !ctx_) throw Error(ErrorCode::Unsupported, "output '" + path + "': libavformat has no " + format + " muxer");
-        if (avformat_query_codec(ctx_->oformat, codec_id(info.codec), FF_COMPLIANCE_NORMAL) != 1) {
+        // 0 means "cannot"; a negative answer means libavformat does not know, so let the muxer decide.
+        if (avformat_query_codec(ctx_->oformat, codec_id(info.codec), FF_COMPLIANCE_NORMAL) == 0) {
             const std::string name = ctx_->oformat->name;
             avformat_free_context(ctx_);
             ctx_ = nullptr;

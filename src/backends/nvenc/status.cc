@@ -59,7 +59,7 @@ std::string status_message(NVENCSTATUS s, const std::string& call, const Failure
         case NV_ENC_ERR_NO_ENCODE_DEVICE:
         case NV_ENC_ERR_UNSUPPORTED_DEVICE:
             m = "this GPU " + gpu + " has no NVENC engine (data-center GPUs such as A100, H100 and H200 have none); "
-                "use --backend nvh264 (nvcast's CUDA encoder) or a software backend";
+                "use a software backend or nvh264 (nvcast's own H.264 encoder; its CUDA port is pending)";
             break;
         case NV_ENC_ERR_INVALID_VERSION:
             m = "the NVIDIA driver does not support the NVENC API version nvcast asked for; update the driver";

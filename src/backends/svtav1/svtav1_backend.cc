@@ -89,7 +89,13 @@ void configure(EbSvtAv1EncConfiguration& cfg, const EncoderConfig& c) {
         cfg.force_key_frames = can_force_keyframes(c);
     }
     if (uses_low_delay(c)) cfg.look_ahead_distance = 0;
-    cfg.intra_period_length = c.gop_length == kInfiniteGop ? -1 : c.gop_length - 1;
+    // SVT-AV1 ignores forced key frames under "no intra update" (-1), so where forcing is
+    // possible an infinite GOP is a period longer than any stream.
+    constexpr int32_t kEndlessPeriod = (1 << 30) - 1;
+    if (c.gop_length == kInfiniteGop)
+        cfg.intra_period_length = can_force_keyframes(c) ? kEndlessPeriod : -1;
+    else
+        cfg.intra_period_length = c.gop_length - 1;
     cfg.intra_refresh_type = SVT_AV1_KF_REFRESH;  // closed GOP: every period starts with a key frame
 
     const RateControl& rc = c.rc;
@@ -151,6 +157,19 @@ public:
     }
 
     ~SvtAv1Encoder() override {
+        // SVT-AV1 hangs in deinit unless it has seen end-of-stream and given back every packet.
+        // SVT-AV1 1.4.1 never answers EOS when no picture was sent, and its deinit without
+        // EOS hangs too; an encoder that got no frame is fed one throwaway picture first.
+        try {
+            if (frames_sent_ == 0) {
+                flushed_ = false;
+                send_frame(Frame::allocate(sw::planar_format_for(config_), config_.width, config_.height), {});
+            }
+            flush_now();
+            collect(true);
+        } catch (const Error& e) {
+            log(LogLevel::Warn, std::string("svtav1: closing: ") + e.what());
+        }
         svt_av1_enc_deinit(handle_);
         svt_av1_enc_deinit_handle(handle_);
     }
@@ -186,20 +205,17 @@ public:
         in.pic_type = options.force_idr || options.force_intra ? EB_AV1_KEY_PICTURE : EB_AV1_INVALID_PICTURE;
         const EbErrorType e = svt_av1_enc_send_picture(handle_, &in);
         if (e != EB_ErrorNone) throw Error(ErrorCode::EncoderFailure, "svtav1: sending a picture failed (" + svt_error(e) + ")");
+        ++frames_sent_;
     }
 
     std::optional<Packet> receive_packet() override {
-        if (queue_.empty()) collect(flushed_);
+        if (queue_.empty()) collect(flushed_ && frames_sent_ > 0);
         return queue_.pop();
     }
 
     void flush() override {
-        if (flushed_) return;
-        flushed_ = true;
-        EbBufferHeaderType eos{};
-        eos.size = sizeof(EbBufferHeaderType);
-        eos.flags = EB_BUFFERFLAG_EOS;
-        svt_av1_enc_send_picture(handle_, &eos);
+        if (frames_sent_ > 0) flush_now();
+        flushed_ = true;  // with no frames, EOS waits for the destructor (see there)
     }
 
     void set_bitrate(int64_t, int64_t) override {
@@ -216,6 +232,15 @@ public:
     }
 
 private:
+    void flush_now() {
+        if (eos_sent_) return;
+        eos_sent_ = true;
+        EbBufferHeaderType eos{};
+        eos.size = sizeof(EbBufferHeaderType);
+        eos.flags = EB_BUFFERFLAG_EOS;
+        svt_av1_enc_send_picture(handle_, &eos);
+    }
+
     // Takes finished packets off SVT-AV1's queue; after EOS it blocks until the last one.
     void collect(bool draining) {
         while (!eos_seen_) {
@@ -242,7 +267,9 @@ private:
     EbComponentType* handle_ = nullptr;
     Frame scratch_;
     sw::PacketQueue queue_;
+    int64_t frames_sent_ = 0;
     bool flushed_ = false;
+    bool eos_sent_ = false;
     bool eos_seen_ = false;
 };
 

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# install_consumer_test.sh BUILD_DIR CONSUMER_SRC WORK_DIR
+set -euo pipefail
+build=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+prefix=$work/prefix
+cmake --install "$build" --prefix "$prefix" > "$work/install.log"
+test -x "$prefix/bin/nvcast" || { echo "nvcast CLI not installed"; exit 1; }
+test -f "$prefix/include/nvcast/nvcast.h" || { echo "headers not installed"; exit 1; }
+libdir=$(dirname "$(find "$prefix" -name 'libnvcast.so*' | head -1)")
+
+# 1. CMake package
+cmake -S "$src" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" > "$work/configure.log"
+cmake --build "$work/cmake-build" > "$work/build.log"
+LD_LIBRARY_PATH=$libdir "$work/cmake-build/consumer"
+
+# 2. pkg-config
+PKG_CONFIG_PATH=$libdir/pkgconfig c++ -std=c++20 "$src/main.cc" -o "$work/consumer-pc" \
+    $(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --cflags --libs nvcast)
+LD_LIBRARY_PATH=$libdir "$work/consumer-pc"
+LD_LIBRARY_PATH=$libdir "$prefix/bin/nvcast" --version
+echo "install consumer test passed"
