@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs everything nvcast needs on Debian 12 (idempotent; run as root).
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libx264-dev libx265-dev libsvtav1enc-dev            # software encoders
+  libavformat-dev libavcodec-dev libavutil-dev        # containers, independent decoding
+  libffmpeg-nvenc-dev                                 # NVENC API headers (API 11.1)
+  libsrtp2-dev                                        # SRTP
+  libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev
+  libgtest-dev libgmock-dev libbenchmark-dev          # tests and benchmarks
+  ffmpeg                                              # the independent peer in tests
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all packages present"
+fi
