@@ -9,7 +9,7 @@ packages=(
   libsrtp2-dev                                        # SRTP
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev          # tests and benchmarks
-  ffmpeg                                              # the independent peer in tests
+  ffmpeg bc                                           # the independent peer in tests; bc for bench scripts
 )
 missing=()
 for p in "${packages[@]}"; do
