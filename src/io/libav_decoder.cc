@@ -9,16 +9,11 @@ extern "C" {
 #include <string>
 
 #include "nvcast/decode.h"
+#include "io/libav_error.h"
 #include "nvcast/error.h"
 
 namespace nvcast {
 namespace {
-
-std::string av_error(int code) {
-    char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-    av_strerror(code, buf, sizeof buf);
-    return buf;
-}
 
 PixelFormat to_nvcast_format(int av_format) {
     switch (av_format) {

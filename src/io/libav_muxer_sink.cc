@@ -10,16 +10,11 @@ extern "C" {
 #include <string>
 
 #include "io/sinks.h"
+#include "io/libav_error.h"
 #include "nvcast/error.h"
 
 namespace nvcast {
 namespace {
-
-std::string av_error(int code) {
-    char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-    av_strerror(code, buf, sizeof buf);
-    return buf;
-}
 
 AVCodecID codec_id(Codec codec) {
     switch (codec) {
