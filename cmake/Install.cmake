@@ -16,5 +16,7 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/nvcastConfigVersion.cmake
 install(FILES ${PROJECT_BINARY_DIR}/nvcastConfig.cmake ${PROJECT_BINARY_DIR}/nvcastConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/nvcast)
 
+# Relative prefix, so the file stays right under `cmake --install --prefix <elsewhere>`.
+file(RELATIVE_PATH NVCAST_PC_PREFIX_FROM_PCDIR "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig" "${CMAKE_INSTALL_PREFIX}")
 configure_file(cmake/nvcast.pc.in ${PROJECT_BINARY_DIR}/nvcast.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/nvcast.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

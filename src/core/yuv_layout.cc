@@ -45,25 +45,30 @@ void convert_yuv_layout(const Frame& in, PixelFormat target, Frame& scratch) {
         scratch.height() != in.height())
         scratch = Frame::allocate(target, in.width(), in.height());
     const bool src_wide = src.bytes_per_sample == 2, dst_wide = dst.bytes_per_sample == 2;
+    // P010 keeps its 10 bits at the top of each 16-bit word.
     const int src_shift = in.format() == PixelFormat::P010 ? 6 : 0;
-    // Luma, then each chroma plane (from an interleaved plane when semi-planar).
+    const int dst_shift = target == PixelFormat::P010 ? 6 : 0;
+    // Luma, then each chroma component (to or from an interleaved plane when semi-planar).
     for (int y = 0; y < in.height(); ++y) {
         const uint8_t* s = in.data(0) + static_cast<size_t>(y) * in.pitch(0);
         uint8_t* d = scratch.data(0) + static_cast<size_t>(y) * scratch.pitch(0);
         for (int x = 0; x < in.width(); ++x)
-            store_sample(d, x, dst_wide, rescale(load_sample(s, x, src_wide, src_shift), src.bit_depth, dst.bit_depth));
+            store_sample(d, x, dst_wide,
+                         rescale(load_sample(s, x, src_wide, src_shift), src.bit_depth, dst.bit_depth) << dst_shift);
     }
     const int cw = (in.width() + (1 << src.chroma_shift_x) - 1) >> src.chroma_shift_x;
     const int ch = plane_rows(in.format(), in.height(), 1);
     for (int c = 0; c < 2; ++c) {
-        const int src_plane = src.semi_planar ? 1 : 1 + c;
-        const int step = src.semi_planar ? 2 : 1, offset = src.semi_planar ? c : 0;
+        const int src_plane = src.semi_planar ? 1 : 1 + c, dst_plane = dst.semi_planar ? 1 : 1 + c;
+        const int src_step = src.semi_planar ? 2 : 1, src_offset = src.semi_planar ? c : 0;
+        const int dst_step = dst.semi_planar ? 2 : 1, dst_offset = dst.semi_planar ? c : 0;
         for (int y = 0; y < ch; ++y) {
             const uint8_t* s = in.data(src_plane) + static_cast<size_t>(y) * in.pitch(src_plane);
-            uint8_t* d = scratch.data(1 + c) + static_cast<size_t>(y) * scratch.pitch(1 + c);
+            uint8_t* d = scratch.data(dst_plane) + static_cast<size_t>(y) * scratch.pitch(dst_plane);
             for (int x = 0; x < cw; ++x)
-                store_sample(d, x, dst_wide,
-                             rescale(load_sample(s, x * step + offset, src_wide, src_shift), src.bit_depth, dst.bit_depth));
+                store_sample(d, x * dst_step + dst_offset, dst_wide,
+                             rescale(load_sample(s, x * src_step + src_offset, src_wide, src_shift), src.bit_depth,
+                                     dst.bit_depth) << dst_shift);
         }
     }
     scratch.pts = in.pts;
