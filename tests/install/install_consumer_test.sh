@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# install_consumer_test.sh BUILD_DIR CONSUMER_SRC WORK_DIR
+# install_consumer_test.sh BUILD_DIR CONSUMER_SRC WORK_DIR [EXTRA_CXXFLAGS]
+# EXTRA_CXXFLAGS: the sanitizer flags when the installed library was built with them.
 set -euo pipefail
-build=$1 src=$2 work=$3
+build=$1 src=$2 work=$3 extra=${4:-}
 rm -rf "$work" && mkdir -p "$work"
 prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" > "$work/install.log"
@@ -10,12 +11,12 @@ test -f "$prefix/include/nvcast/nvcast.h" || { echo "headers not installed"; exi
 libdir=$(dirname "$(find "$prefix" -name 'libnvcast.so*' | head -1)")
 
 # 1. CMake package
-cmake -S "$src" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" > "$work/configure.log"
+cmake -S "$src" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_FLAGS="$extra" > "$work/configure.log"
 cmake --build "$work/cmake-build" > "$work/build.log"
 LD_LIBRARY_PATH=$libdir "$work/cmake-build/consumer"
 
 # 2. pkg-config
-PKG_CONFIG_PATH=$libdir/pkgconfig c++ -std=c++20 "$src/main.cc" -o "$work/consumer-pc" \
+PKG_CONFIG_PATH=$libdir/pkgconfig c++ -std=c++20 $extra "$src/main.cc" -o "$work/consumer-pc" \
     $(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --cflags --libs nvcast)
 LD_LIBRARY_PATH=$libdir "$work/consumer-pc"
 LD_LIBRARY_PATH=$libdir "$prefix/bin/nvcast" --version
