@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DNVCAST_BUILD_TESTS=OFF
-cmake --build build -j"$(nproc)" --target nvcast_cli
-./build/tools/nvcast probe
-./build/tools/nvcast encode synthetic:1920x1080@60:300 --backend auto -o out.mp4 --psnr
+cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DNVCAST_BUILD_TESTS=OFF
+cmake --build build-release -j"$(nproc)" --target nvcast_cli
+./build-release/tools/nvcast probe
+./build-release/tools/nvcast encode synthetic:1920x1080@60:300 --backend auto -o out.mp4 --psnr

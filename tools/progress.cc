@@ -24,8 +24,10 @@ void ProgressBar::update(int64_t done, double bits) {
         const int filled = static_cast<int>(kWidth * std::min<int64_t>(done, total_) / total_);
         bar = "[" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "] ";
     }
-    std::fprintf(stderr, "\r%s%lld%s frames  %.1f fps  %.2f MB\x1b[K", bar.c_str(), static_cast<long long>(done),
-                 total_ > 0 ? ("/" + std::to_string(total_)).c_str() : "", fps, bits / 8e6);
+    char total[32] = "";
+    if (total_ > 0) std::snprintf(total, sizeof total, "/%lld", static_cast<long long>(total_));
+    std::fprintf(stderr, "\r%s%lld%s frames  %.1f fps  %.2f MB\x1b[K", bar.c_str(), static_cast<long long>(done), total,
+                 fps, bits / 8e6);
     std::fflush(stderr);
 }
 
