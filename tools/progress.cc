@@ -22,7 +22,8 @@ void ProgressBar::update(int64_t done, double bits) {
     std::string bar;
     if (total_ > 0) {
         const int filled = static_cast<int>(kWidth * std::min<int64_t>(done, total_) / total_);
-        bar = "[" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "] ";
+        bar.reserve(kWidth + 3);  // appended piecewise: GCC 12 -O3 misreads chained operator+ (-Wrestrict)
+        bar.append("[").append(filled, '#').append(kWidth - filled, '.').append("] ");
     }
     char total[32] = "";
     if (total_ > 0) std::snprintf(total, sizeof total, "/%lld", static_cast<long long>(total_));
