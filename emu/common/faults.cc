@@ -5,7 +5,7 @@
 #include <mutex>
 #include <sstream>
 
-#include <ffnvcodec/nvEncodeAPI.h>
+#include "backends/nvenc/api12.h"
 
 namespace nvcast::emu {
 namespace {
@@ -43,6 +43,7 @@ Faults current_faults() {
         else if (key == "no_encoder") f.no_encoder = true;
         else if (key == "no_encoder_device") f.no_encoder_device = std::atoi(value.c_str());
         else if (key == "oom_at_buffer") f.oom_at_buffer = std::atoi(value.c_str());
+        else if (key == "no_av1") f.no_av1 = true;
     }
     return f;
 }
@@ -75,7 +76,7 @@ std::string gpu_name(int ordinal) {
 
 uint32_t max_api_version() {
     const char* env = std::getenv("NVCAST_EMU_API_VERSION");
-    unsigned major = NVENCAPI_MAJOR_VERSION, minor = NVENCAPI_MINOR_VERSION;
+    unsigned major = nvenc::kNewestKnownApiMajor, minor = nvenc::kNewestKnownApiMinor;
     if (env) {
         unsigned a = 0, b = 0;
         if (std::sscanf(env, "%u.%u", &a, &b) >= 1) {

@@ -3,7 +3,8 @@
 // (also: no_encoder_device=N, device_lost_sticky, oom_at_buffer=N)
 // The variable is read again on every session open (and by cuInit/cuDeviceGetName),
 // so a test can change it between sessions. Other knobs:
-//   NVCAST_EMU_API_VERSION="11.0"  highest NVENC API the emulated driver reports (default: header's 11.1)
+//   NVCAST_EMU_API_VERSION="11.0"  highest NVENC API the emulated driver reports (default 12.0,
+//                                  the newest whose structs the emulator knows)
 //   NVCAST_EMU_DEVICES=N           number of emulated CUDA devices (default 1)
 #pragma once
 
@@ -21,6 +22,7 @@ struct Faults {
     bool no_encoder = false;      // the GPU has no NVENC engine: opening a session fails
     int no_encoder_device = -1;   // only this CUDA device has no NVENC engine
     int oom_at_buffer = -1;       // the Nth nvEncCreateInputBuffer in a session fails with out of memory
+    bool no_av1 = false;          // the NVENC engine has no AV1 encoder (GPUs before Ada)
     std::string raw;              // the variable's text, to notice changes
 };
 

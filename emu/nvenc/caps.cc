@@ -2,6 +2,7 @@
 // (modelled on a Turing/Ampere-class NVENC) and the preset configurations.
 #include <cstring>
 
+#include "common/faults.h"
 #include "nvenc/emu.h"
 
 namespace nvcast::emu {
@@ -15,10 +16,21 @@ bool struct_version_ok(uint32_t version, ApiVersion api, uint32_t rev, bool high
 
 bool same_guid(const GUID& a, const GUID& b) { return std::memcmp(&a, &b, sizeof(GUID)) == 0; }
 
-std::optional<Codec> codec_of(const GUID& guid) {
+namespace {
+bool offers_av1(ApiVersion api) { return api.major >= 12 && !current_faults().no_av1; }
+}  // namespace
+
+std::optional<Codec> codec_of(const GUID& guid, ApiVersion api) {
     if (same_guid(guid, NV_ENC_CODEC_H264_GUID)) return Codec::H264;
     if (same_guid(guid, NV_ENC_CODEC_HEVC_GUID)) return Codec::HEVC;
+    if (same_guid(guid, nvenc::kCodecAv1Guid) && offers_av1(api)) return Codec::AV1;
     return std::nullopt;
+}
+
+std::vector<GUID> codec_guids(ApiVersion api) {
+    std::vector<GUID> guids = {NV_ENC_CODEC_H264_GUID, NV_ENC_CODEC_HEVC_GUID};
+    if (offers_av1(api)) guids.push_back(nvenc::kCodecAv1Guid);
+    return guids;
 }
 
 #pragma GCC diagnostic push
@@ -38,7 +50,37 @@ int preset_index(const GUID& g) {
 }
 #pragma GCC diagnostic pop
 
+// AV1 as on an Ada-class NVENC, limited to what the emulator's SVT-AV1 can do: no 4:4:4,
+// lossless, intra refresh, live bitrate change or reference invalidation.
+int av1_caps_value(NV_ENC_CAPS cap) {
+    switch (cap) {
+        case NV_ENC_CAPS_LEVEL_MAX: return 19;  // seq_level_idx of level 6.3
+        case NV_ENC_CAPS_LEVEL_MIN: return 0;
+        case NV_ENC_CAPS_WIDTH_MAX:
+        case NV_ENC_CAPS_HEIGHT_MAX: return 8192;
+        case NV_ENC_CAPS_WIDTH_MIN:
+        case NV_ENC_CAPS_HEIGHT_MIN: return 64;
+        case NV_ENC_CAPS_MB_NUM_MAX: return 8192 * 8192 / 256;
+        case NV_ENC_CAPS_SUPPORT_10BIT_ENCODE: return 1;
+        case NV_ENC_CAPS_SUPPORT_BDIRECT_MODE:
+        case NV_ENC_CAPS_SUPPORT_CABAC:
+        case NV_ENC_CAPS_SUPPORT_ADAPTIVE_TRANSFORM:
+        case NV_ENC_CAPS_SUPPORT_SAO:
+        case NV_ENC_CAPS_SUPPORT_YUV444_ENCODE:
+        case NV_ENC_CAPS_SUPPORT_LOSSLESS_ENCODE:
+        case NV_ENC_CAPS_SUPPORT_INTRA_REFRESH:
+        case NV_ENC_CAPS_SUPPORT_DYN_BITRATE_CHANGE:
+        case NV_ENC_CAPS_SUPPORT_REF_PIC_INVALIDATION:
+        case NV_ENC_CAPS_SUPPORT_CUSTOM_VBV_BUF_SIZE: return 0;
+        default: return -2;  // as for the other codecs
+    }
+}
+
 int caps_value(Codec codec, NV_ENC_CAPS cap) {
+    if (codec == Codec::AV1) {
+        const int av1 = av1_caps_value(cap);
+        if (av1 != -2) return av1;
+    }
     const bool hevc = codec == Codec::HEVC;
     switch (cap) {
         case NV_ENC_CAPS_NUM_MAX_BFRAMES: return 4;
@@ -102,7 +144,8 @@ const std::vector<GUID>& profile_guids(Codec codec) {
                                            NV_ENC_H264_PROFILE_CONSTRAINED_HIGH_GUID};
     static const std::vector<GUID> hevc = {NV_ENC_HEVC_PROFILE_MAIN_GUID, NV_ENC_HEVC_PROFILE_MAIN10_GUID,
                                            NV_ENC_HEVC_PROFILE_FREXT_GUID};
-    return codec == Codec::HEVC ? hevc : h264;
+    static const std::vector<GUID> av1 = {nvenc::kAv1ProfileMainGuid};
+    return codec == Codec::HEVC ? hevc : codec == Codec::AV1 ? av1 : h264;
 }
 
 const std::vector<NV_ENC_BUFFER_FORMAT>& input_formats(Codec codec) {
@@ -111,7 +154,9 @@ const std::vector<NV_ENC_BUFFER_FORMAT>& input_formats(Codec codec) {
     static const std::vector<NV_ENC_BUFFER_FORMAT> hevc = {
         NV_ENC_BUFFER_FORMAT_NV12, NV_ENC_BUFFER_FORMAT_YV12, NV_ENC_BUFFER_FORMAT_IYUV, NV_ENC_BUFFER_FORMAT_YUV444,
         NV_ENC_BUFFER_FORMAT_YUV420_10BIT, NV_ENC_BUFFER_FORMAT_YUV444_10BIT};
-    return codec == Codec::HEVC ? hevc : h264;
+    static const std::vector<NV_ENC_BUFFER_FORMAT> av1 = {NV_ENC_BUFFER_FORMAT_NV12, NV_ENC_BUFFER_FORMAT_YV12,
+                                                          NV_ENC_BUFFER_FORMAT_IYUV, NV_ENC_BUFFER_FORMAT_YUV420_10BIT};
+    return codec == Codec::HEVC ? hevc : codec == Codec::AV1 ? av1 : h264;
 }
 
 const std::vector<GUID>& preset_guids() {
@@ -123,7 +168,7 @@ const std::vector<GUID>& preset_guids() {
 
 void fill_preset_config(Codec codec, int preset, NV_ENC_TUNING_INFO tuning, ApiVersion api, NV_ENC_CONFIG& c) {
     std::memset(&c, 0, sizeof c);
-    c.version = api.packed() | (7u << 16) | (0x7u << 28) | (1u << 31);
+    c.version = api.packed() | (api.revisions().config << 16) | (0x7u << 28) | (1u << 31);
     c.profileGUID = NV_ENC_CODEC_PROFILE_AUTOSELECT_GUID;
     c.gopLength = 250;
     c.frameIntervalP = 1;
@@ -147,10 +192,19 @@ void fill_preset_config(Codec codec, int preset, NV_ENC_TUNING_INFO tuning, ApiV
         h.idrPeriod = c.gopLength;
         h.chromaFormatIDC = 1;
         h.qpPrimeYZeroTransformBypassFlag = tuning == NV_ENC_TUNING_INFO_LOSSLESS;
-    } else {
+    } else if (codec == Codec::HEVC) {
         NV_ENC_CONFIG_HEVC& h = c.encodeCodecConfig.hevcConfig;
         h.idrPeriod = c.gopLength;
         h.chromaFormatIDC = 1;
+    } else {
+        nvenc::NvEncConfigAv1 a{};
+        a.level = nvenc::kAv1LevelAutoselect;
+        a.tier = nvenc::kAv1Tier0;
+        a.idrPeriod = c.gopLength;
+        a.chromaFormatIDC = 1;
+        a.repeatSeqHdr = 1;
+        a.colorPrimaries = a.transferCharacteristics = a.matrixCoefficients = 2;  // H.273 "unspecified"
+        nvenc::set_av1_config(c, a);
     }
 }
 

@@ -14,6 +14,18 @@ NVENCSTATUS bad(NVENCSTATUS status, std::string& why, const std::string& text) {
     return status;
 }
 
+// AV1 colour code points (H.273); 0 is reserved for primaries and transfer, and identity
+// (0) is 4:4:4-only for the matrix, so a zero left in a config means "not given".
+ColorDescription color_of(const nvenc::NvEncConfigAv1& a) {
+    auto given = [](uint32_t v) { return v == 0 ? 2u : v; };
+    ColorDescription c;
+    c.primaries = static_cast<ColorPrimaries>(given(a.colorPrimaries));
+    c.transfer = static_cast<TransferCharacteristics>(given(a.transferCharacteristics));
+    c.matrix = static_cast<MatrixCoefficients>(given(a.matrixCoefficients));
+    if (a.colorRange) c.range = ColorRange::Full;
+    return c;
+}
+
 ColorDescription color_of(const NV_ENC_CONFIG_H264_VUI_PARAMETERS& vui) {
     ColorDescription c;
     if (vui.colourDescriptionPresentFlag) {
@@ -65,6 +77,10 @@ NVENCSTATUS map_config(const NV_ENC_INITIALIZE_PARAMS& init, const NV_ENC_CONFIG
     }
     // nvcast's x265 backend has no low-latency mode with B-frames (zero lookahead): use its default.
     if (codec == Codec::HEVC && cfg.frameIntervalP > 1 && out.tuning != Tuning::Lossless) out.tuning = Tuning::HighQuality;
+    // SVT-AV1 forces key frames only in its random-access mode, which high-quality tuning
+    // maps to (it holds a mini-GOP there, reported as NV_ENC_ERR_NEED_MORE_INPUT).
+    if (codec == Codec::AV1 && (init.tuningInfo == NV_ENC_TUNING_INFO_HIGH_QUALITY || cfg.frameIntervalP > 1))
+        out.tuning = Tuning::HighQuality;
 
     if (cfg.frameIntervalP < 0 || cfg.frameIntervalP > caps_value(codec, NV_ENC_CAPS_NUM_MAX_BFRAMES) + 1)
         return bad(NV_ENC_ERR_INVALID_PARAM, why,
@@ -73,6 +89,9 @@ NVENCSTATUS map_config(const NV_ENC_INITIALIZE_PARAMS& init, const NV_ENC_CONFIG
     if (cfg.frameFieldMode == NV_ENC_PARAMS_FRAME_FIELD_MODE_FIELD || cfg.frameFieldMode == NV_ENC_PARAMS_FRAME_FIELD_MODE_MBAFF)
         return bad(NV_ENC_ERR_UNSUPPORTED_PARAM, why, "field encoding is not supported by this GPU");
     out.b_frames = cfg.frameIntervalP > 1 ? cfg.frameIntervalP - 1 : 0;
+    // SVT-AV1's random access always reorders; its shortest mini-GOP (3 B-frames) keeps the
+    // frames it holds to about 8, where its default would hold 35.
+    if (codec == Codec::AV1 && out.tuning == Tuning::HighQuality && out.b_frames == 0) out.b_frames = 1;
     const bool intra_only = cfg.frameIntervalP == 0;
     if (cfg.gopLength == 0) return bad(NV_ENC_ERR_INVALID_PARAM, why, "gopLength 0 (use NVENC_INFINITE_GOPLENGTH)");
     out.gop_length = intra_only ? 1 : cfg.gopLength == NVENC_INFINITE_GOPLENGTH ? kInfiniteGop
@@ -97,6 +116,24 @@ NVENCSTATUS map_config(const NV_ENC_INITIALIZE_PARAMS& init, const NV_ENC_CONFIG
         if (chroma_idc == 3 && !same_guid(cfg.profileGUID, NV_ENC_H264_PROFILE_HIGH_444_GUID) &&
             !same_guid(cfg.profileGUID, NV_ENC_CODEC_PROFILE_AUTOSELECT_GUID))
             return bad(NV_ENC_ERR_INVALID_PARAM, why, "chromaFormatIDC 3 needs the High 4:4:4 profile");
+    } else if (codec == Codec::AV1) {
+        const nvenc::NvEncConfigAv1 a = nvenc::av1_config(cfg);
+        chroma_idc = a.chromaFormatIDC ? a.chromaFormatIDC : 1;
+        bit_depth = 8 + a.pixelBitDepthMinus8;
+        intra_refresh = a.enableIntraRefresh;
+        ir_period = a.intraRefreshPeriod;
+        idr_period = a.idrPeriod;
+        out.color = color_of(a);
+        if (chroma_idc != 1) return bad(NV_ENC_ERR_INVALID_PARAM, why, "AV1 chromaFormatIDC must be 1 (4:2:0)");
+        if (a.inputPixelBitDepthMinus8 > a.pixelBitDepthMinus8)
+            return bad(NV_ENC_ERR_INVALID_PARAM, why, "10-bit input needs pixelBitDepthMinus8 2 (NVENC converts 8 to 10 bits only)");
+        if (a.outputAnnexBFormat)
+            return bad(NV_ENC_ERR_UNSUPPORTED_PARAM, why, "AV1 Annex B output is not emulated (low-overhead OBUs only)");
+        if (a.enableCustomTileConfig || a.enableFilmGrainParams)
+            return bad(NV_ENC_ERR_UNSUPPORTED_PARAM, why, "custom AV1 tiles and film grain are not emulated");
+        if (!same_guid(cfg.profileGUID, nvenc::kAv1ProfileMainGuid) &&
+            !same_guid(cfg.profileGUID, NV_ENC_CODEC_PROFILE_AUTOSELECT_GUID))
+            return bad(NV_ENC_ERR_INVALID_PARAM, why, "AV1 profile must be Main (4:2:0 8/10-bit) on this GPU");
     } else {
         const NV_ENC_CONFIG_HEVC& h = cfg.encodeCodecConfig.hevcConfig;
         chroma_idc = h.chromaFormatIDC ? h.chromaFormatIDC : 1;
@@ -113,6 +150,8 @@ NVENCSTATUS map_config(const NV_ENC_INITIALIZE_PARAMS& init, const NV_ENC_CONFIG
     }
     const BufferLayout input = layout_of(init.bufferFormat);
     if (input.supported && input.ten_bit && bit_depth == 8 && codec == Codec::HEVC) bit_depth = 10;
+    if (input.supported && input.yuv444 && !caps_value(codec, NV_ENC_CAPS_SUPPORT_YUV444_ENCODE))
+        return bad(NV_ENC_ERR_INVALID_PARAM, why, "4:4:4 input is not supported for this codec");
     if (chroma_idc != 1 && chroma_idc != 3)
         return bad(NV_ENC_ERR_INVALID_PARAM, why, "chromaFormatIDC " + std::to_string(chroma_idc) + " (allowed 1, 3)");
     if (bit_depth != 8 && bit_depth != 10)
@@ -126,6 +165,8 @@ NVENCSTATUS map_config(const NV_ENC_INITIALIZE_PARAMS& init, const NV_ENC_CONFIG
     if (idr_period != 0 && !intra_only && cfg.gopLength != NVENC_INFINITE_GOPLENGTH)
         out.gop_length = static_cast<int>(std::min<uint32_t>(idr_period, 100'000));
     if (intra_refresh) {
+        if (!caps_value(codec, NV_ENC_CAPS_SUPPORT_INTRA_REFRESH))
+            return bad(NV_ENC_ERR_UNSUPPORTED_PARAM, why, "intra refresh is not supported for this codec on this GPU");
         if (out.b_frames > 0) return bad(NV_ENC_ERR_INVALID_PARAM, why, "intra refresh cannot be used with B-frames");
         if (ir_period == 0) return bad(NV_ENC_ERR_INVALID_PARAM, why, "intraRefreshPeriod must be > 0 with intra refresh");
         out.intra_refresh = true;
@@ -139,11 +180,14 @@ NVENCSTATUS map_config(const NV_ENC_INITIALIZE_PARAMS& init, const NV_ENC_CONFIG
     const int64_t default_bitrate = static_cast<int64_t>(out.width * static_cast<double>(out.height) * fps * 0.08) + 1;
     const bool lossless = init.tuningInfo == NV_ENC_TUNING_INFO_LOSSLESS || bypass;
     switch (rc.rateControlMode) {
-        case NV_ENC_PARAMS_RC_CONSTQP:
-            if (rc.constQP.qpInterP > 51 || rc.constQP.qpIntra > 51 || rc.constQP.qpInterB > 51)
-                return bad(NV_ENC_ERR_INVALID_PARAM, why, "constQP values must be 0..51");
+        case NV_ENC_PARAMS_RC_CONSTQP: {
+            // AV1 QPs are qindex values (0..255); the wrapped SVT-AV1 takes the 0..63 quantizer.
+            const uint32_t max_qp = codec == Codec::AV1 ? nvenc::kAv1MaxQindex : 51;
+            if (rc.constQP.qpInterP > max_qp || rc.constQP.qpIntra > max_qp || rc.constQP.qpInterB > max_qp)
+                return bad(NV_ENC_ERR_INVALID_PARAM, why, "constQP values must be 0.." + std::to_string(max_qp));
             out.rc.mode = RateControlMode::CQP;
-            out.rc.qp = static_cast<int>(rc.constQP.qpInterP);
+            out.rc.qp = codec == Codec::AV1 ? nvenc::av1_quantizer_of(rc.constQP.qpInterP)
+                                            : static_cast<int>(rc.constQP.qpInterP);
             if (lossless) {
                 if (rc.constQP.qpInterP != 0 || rc.constQP.qpIntra != 0)
                     return bad(NV_ENC_ERR_INVALID_PARAM, why, "lossless encoding needs constQP 0");
@@ -153,6 +197,7 @@ NVENCSTATUS map_config(const NV_ENC_INITIALIZE_PARAMS& init, const NV_ENC_CONFIG
                 out.rc.qp = 0;
             }
             break;
+        }
         case NV_ENC_PARAMS_RC_CBR:
         case NV_ENC_PARAMS_RC_CBR_LOWDELAY_HQ:
         case NV_ENC_PARAMS_RC_CBR_HQ:
@@ -163,7 +208,9 @@ NVENCSTATUS map_config(const NV_ENC_INITIALIZE_PARAMS& init, const NV_ENC_CONFIG
         case NV_ENC_PARAMS_RC_VBR:
         case NV_ENC_PARAMS_RC_VBR_HQ:
             if (rc.averageBitRate == 0 && rc.targetQuality > 0) {
-                if (rc.targetQuality > 51) return bad(NV_ENC_ERR_INVALID_PARAM, why, "targetQuality must be 0..51");
+                const int max_quality = codec == Codec::AV1 ? 63 : 51;
+                if (rc.targetQuality > max_quality)
+                    return bad(NV_ENC_ERR_INVALID_PARAM, why, "targetQuality must be 0.." + std::to_string(max_quality));
                 out.rc.mode = RateControlMode::ConstantQuality;
                 out.rc.quality = rc.targetQuality;
             } else {

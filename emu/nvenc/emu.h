@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include <ffnvcodec/nvEncodeAPI.h>
+#include "backends/nvenc/api12.h"
 
 #include "nvcast/config.h"
 #include "nvcast/encoder.h"
@@ -29,14 +29,18 @@ struct ApiVersion {
     uint32_t major = 0, minor = 0;
     uint32_t packed() const { return major | (minor << 24); }
     uint32_t ordinal() const { return (major << 4) | minor; }
+    nvenc::StructRevisions revisions() const { return nvenc::struct_revisions(major); }
 };
 ApiVersion api_from_packed(uint32_t packed);
 // True when `version` is NVENCAPI_STRUCT_VERSION(rev) [| 1<<31] for `api`.
 bool struct_version_ok(uint32_t version, ApiVersion api, uint32_t rev, bool high_bit);
 
 bool same_guid(const GUID& a, const GUID& b);
-// Codec of an encode GUID; nullopt when the emulator doesn't encode it.
-std::optional<Codec> codec_of(const GUID& guid);
+// Codec of an encode GUID as a session of `api` sees it; nullopt when the emulated GPU
+// doesn't encode it (AV1 needs an API 12.0 session and a GPU without the no_av1 fault).
+std::optional<Codec> codec_of(const GUID& guid, ApiVersion api);
+// The codec GUIDs a session of `api` lists (nvEncGetEncodeGUIDs).
+std::vector<GUID> codec_guids(ApiVersion api);
 // 1..7 for P1..P7 (legacy presets map to 4); 0 when unknown.
 int preset_index(const GUID& guid);
 
@@ -141,6 +145,7 @@ private:
     MappedResource* find_mapped(void* p);
     NVENCSTATUS open_software_encoder();
     void drain_packets();
+    NVENCSTATUS wait_for_structural_lag();
     NVENCSTATUS flush_encoder();
 
     int device_;

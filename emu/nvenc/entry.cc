@@ -52,6 +52,10 @@ NVENCSTATUS open_session_ex(NV_ENC_OPEN_ENCODE_SESSION_EX_PARAMS* p, void** enco
                            "client API " + std::to_string(api.major) + "." + std::to_string(api.minor) +
                                " is not supported by this driver (max " + std::to_string(max >> 4) + "." +
                                std::to_string(max & 0xf) + ")");
+    if (api.ordinal() > ((nvenc::kNewestKnownApiMajor << 4) | nvenc::kNewestKnownApiMinor))
+        return global_fail(NV_ENC_ERR_INVALID_VERSION,
+                           "client API " + std::to_string(api.major) + "." + std::to_string(api.minor) +
+                               " is newer than the struct layouts the emulator knows (up to 12.0)");
     if (!struct_version_ok(p->version, api, 1, false))
         return global_fail(NV_ENC_ERR_INVALID_VERSION, "NV_ENC_OPEN_ENCODE_SESSION_EX_PARAMS.version is wrong");
     if (p->deviceType != NV_ENC_DEVICE_TYPE_CUDA)
@@ -83,17 +87,7 @@ NVENCSTATUS NVENCAPI open_session_legacy(void*, uint32_t, void**) {
 NVENCSTATUS NVENCAPI get_guid_count(void* e, uint32_t* count) {
     return with_session(e, [&](Session& s) {
         if (!count) return s.fail(NV_ENC_ERR_INVALID_PTR, "count is NULL");
-        *count = 2;
-        return NV_ENC_SUCCESS;
-    });
-}
-
-NVENCSTATUS NVENCAPI get_guids(void* e, GUID* guids, uint32_t size, uint32_t* count) {
-    return with_session(e, [&](Session& s) {
-        if (!guids || !count) return s.fail(NV_ENC_ERR_INVALID_PTR, "NULL argument");
-        const GUID all[] = {NV_ENC_CODEC_H264_GUID, NV_ENC_CODEC_HEVC_GUID};
-        *count = std::min<uint32_t>(size, 2);
-        std::copy(all, all + *count, guids);
+        *count = static_cast<uint32_t>(codec_guids(s.api()).size());
         return NV_ENC_SUCCESS;
     });
 }
@@ -106,10 +100,16 @@ NVENCSTATUS copy_list(Session& s, const std::vector<T>& list, T* out, uint32_t s
     return NV_ENC_SUCCESS;
 }
 
+NVENCSTATUS NVENCAPI get_guids(void* e, GUID* guids, uint32_t size, uint32_t* count) {
+    return with_session(e, [&](Session& s) {
+        return copy_list(s, codec_guids(s.api()), guids, size, count);
+    });
+}
+
 NVENCSTATUS NVENCAPI get_profile_count(void* e, GUID codec, uint32_t* count) {
     return with_session(e, [&](Session& s) {
         if (!count) return s.fail(NV_ENC_ERR_INVALID_PTR, "count is NULL");
-        const auto c = codec_of(codec);
+        const auto c = codec_of(codec, s.api());
         if (!c) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown encode GUID");
         *count = static_cast<uint32_t>(profile_guids(*c).size());
         return NV_ENC_SUCCESS;
@@ -118,7 +118,7 @@ NVENCSTATUS NVENCAPI get_profile_count(void* e, GUID codec, uint32_t* count) {
 
 NVENCSTATUS NVENCAPI get_profiles(void* e, GUID codec, GUID* out, uint32_t size, uint32_t* count) {
     return with_session(e, [&](Session& s) {
-        const auto c = codec_of(codec);
+        const auto c = codec_of(codec, s.api());
         if (!c) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown encode GUID");
         return copy_list(s, profile_guids(*c), out, size, count);
     });
@@ -127,7 +127,7 @@ NVENCSTATUS NVENCAPI get_profiles(void* e, GUID codec, GUID* out, uint32_t size,
 NVENCSTATUS NVENCAPI get_input_format_count(void* e, GUID codec, uint32_t* count) {
     return with_session(e, [&](Session& s) {
         if (!count) return s.fail(NV_ENC_ERR_INVALID_PTR, "count is NULL");
-        const auto c = codec_of(codec);
+        const auto c = codec_of(codec, s.api());
         if (!c) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown encode GUID");
         *count = static_cast<uint32_t>(input_formats(*c).size());
         return NV_ENC_SUCCESS;
@@ -136,7 +136,7 @@ NVENCSTATUS NVENCAPI get_input_format_count(void* e, GUID codec, uint32_t* count
 
 NVENCSTATUS NVENCAPI get_input_formats(void* e, GUID codec, NV_ENC_BUFFER_FORMAT* out, uint32_t size, uint32_t* count) {
     return with_session(e, [&](Session& s) {
-        const auto c = codec_of(codec);
+        const auto c = codec_of(codec, s.api());
         if (!c) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown encode GUID");
         return copy_list(s, input_formats(*c), out, size, count);
     });
@@ -147,7 +147,7 @@ NVENCSTATUS NVENCAPI get_caps(void* e, GUID codec, NV_ENC_CAPS_PARAM* param, int
         if (!param || !value) return s.fail(NV_ENC_ERR_INVALID_PTR, "NULL argument");
         if (!struct_version_ok(param->version, s.api(), 1, false))
             return s.fail(NV_ENC_ERR_INVALID_VERSION, "NV_ENC_CAPS_PARAM.version does not match the session's API");
-        const auto c = codec_of(codec);
+        const auto c = codec_of(codec, s.api());
         if (!c) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown encode GUID");
         uint32_t raw = 0;  // read as an integer: a client may pass a value outside the enum
         std::memcpy(&raw, &param->capsToQuery, sizeof raw);
@@ -162,7 +162,7 @@ NVENCSTATUS NVENCAPI get_caps(void* e, GUID codec, NV_ENC_CAPS_PARAM* param, int
 NVENCSTATUS NVENCAPI get_preset_count(void* e, GUID codec, uint32_t* count) {
     return with_session(e, [&](Session& s) {
         if (!count) return s.fail(NV_ENC_ERR_INVALID_PTR, "count is NULL");
-        if (!codec_of(codec)) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown encode GUID");
+        if (!codec_of(codec, s.api())) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown encode GUID");
         *count = static_cast<uint32_t>(preset_guids().size());
         return NV_ENC_SUCCESS;
     });
@@ -170,7 +170,7 @@ NVENCSTATUS NVENCAPI get_preset_count(void* e, GUID codec, uint32_t* count) {
 
 NVENCSTATUS NVENCAPI get_presets(void* e, GUID codec, GUID* out, uint32_t size, uint32_t* count) {
     return with_session(e, [&](Session& s) {
-        if (!codec_of(codec)) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown encode GUID");
+        if (!codec_of(codec, s.api())) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown encode GUID");
         return copy_list(s, preset_guids(), out, size, count);
     });
 }
@@ -179,9 +179,9 @@ NVENCSTATUS preset_config(Session& s, GUID codec, GUID preset, NV_ENC_TUNING_INF
     if (!out) return s.fail(NV_ENC_ERR_INVALID_PTR, "presetConfig is NULL");
     if (!struct_version_ok(out->version, s.api(), 4, true))
         return s.fail(NV_ENC_ERR_INVALID_VERSION, "NV_ENC_PRESET_CONFIG.version does not match the session's API");
-    if (!struct_version_ok(out->presetCfg.version, s.api(), 7, true))
+    if (!struct_version_ok(out->presetCfg.version, s.api(), s.api().revisions().config, true))
         return s.fail(NV_ENC_ERR_INVALID_VERSION, "NV_ENC_PRESET_CONFIG.presetCfg.version does not match the session's API");
-    const auto c = codec_of(codec);
+    const auto c = codec_of(codec, s.api());
     if (!c) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown encode GUID");
     const int p = preset_index(preset);
     if (!p) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown preset GUID");

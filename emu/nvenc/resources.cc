@@ -123,7 +123,7 @@ NVENCSTATUS Session::destroy_bitstream(void* buffer) {
 
 NVENCSTATUS Session::register_resource(NV_ENC_REGISTER_RESOURCE* p) {
     if (!p) return fail(NV_ENC_ERR_INVALID_PTR, "NvEncRegisterResource: params is NULL");
-    if (!struct_version_ok(p->version, api_, 3, false))
+    if (!struct_version_ok(p->version, api_, api_.revisions().register_resource, false))
         return fail(NV_ENC_ERR_INVALID_VERSION, "NV_ENC_REGISTER_RESOURCE.version does not match the session's API");
     if (lost_) return fail(NV_ENC_ERR_DEVICE_NOT_EXIST, "the device was lost");
     if (!p->resourceToRegister) return fail(NV_ENC_ERR_INVALID_PTR, "resourceToRegister is NULL");

@@ -4,10 +4,13 @@
 // buffers are filled in submission order, NV_ENC_ERR_NEED_MORE_INPUT while the
 // encoder holds frames back, EOS drains.
 #include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "common/faults.h"
 #include "nvcast/backend.h"
+#include "nvcast/bitstream.h"
 #include "nvcast/error.h"
 #include "nvenc/emu.h"
 
@@ -24,6 +27,15 @@ NV_ENC_PIC_TYPE picture_type_of(FrameType type) {
     }
 }
 
+// Where parameter sets go in front of a picture: after AV1's temporal delimiter (which
+// must open a temporal unit), else at the start.
+size_t header_position(Codec codec, const std::vector<uint8_t>& picture) {
+    if (codec != Codec::AV1) return 0;
+    const std::vector<Obu> obus = parse_obus(picture);
+    if (obus.empty() || obus.front().type != ObuType::TemporalDelimiter) return 0;
+    return static_cast<size_t>(obus.front().payload + obus.front().payload_size - picture.data());
+}
+
 }  // namespace
 
 Session::~Session() = default;
@@ -35,7 +47,7 @@ NVENCSTATUS Session::fail(NVENCSTATUS status, const std::string& why) {
 
 NVENCSTATUS Session::open_software_encoder() {
     try {
-        const char* backend = codec_ == Codec::H264 ? "x264" : "x265";
+        const char* backend = codec_ == Codec::H264 ? "x264" : codec_ == Codec::HEVC ? "x265" : "svtav1";
         encoder_ = open_encoder(backend, sw_config_).encoder;
         needs_reopen_ = false;
         return NV_ENC_SUCCESS;
@@ -53,11 +65,11 @@ NVENCSTATUS Session::initialize(const NV_ENC_INITIALIZE_PARAMS* p) {
     if (initialized_) return fail(NV_ENC_ERR_INVALID_CALL, "encoder already initialized");
     if (api_.ordinal() < ((11u << 4) | 0u) && p->bufferFormat != NV_ENC_BUFFER_FORMAT_UNDEFINED)
         return fail(NV_ENC_ERR_INVALID_PARAM, "bufferFormat is a reserved field before API 11.0 and must be 0");
-    const auto codec = codec_of(p->encodeGUID);
+    const auto codec = codec_of(p->encodeGUID, api_);
     if (!codec) return fail(NV_ENC_ERR_INVALID_PARAM, "encodeGUID is not a codec this GPU encodes");
     NV_ENC_CONFIG config{};
     if (p->encodeConfig) {
-        if (!struct_version_ok(p->encodeConfig->version, api_, 7, true))
+        if (!struct_version_ok(p->encodeConfig->version, api_, api_.revisions().config, true))
             return fail(NV_ENC_ERR_INVALID_VERSION, "NV_ENC_CONFIG.version does not match the session's API");
         if (!struct_version_ok(p->encodeConfig->rcParams.version, api_, 1, false) && p->encodeConfig->rcParams.version != 0)
             return fail(NV_ENC_ERR_INVALID_VERSION, "NV_ENC_RC_PARAMS.version does not match the session's API");
@@ -92,7 +104,7 @@ NVENCSTATUS Session::reconfigure(const NV_ENC_RECONFIGURE_PARAMS* p) {
     if (!same_guid(n.encodeGUID, init_.encodeGUID)) return fail(NV_ENC_ERR_INVALID_PARAM, "the codec cannot change");
     NV_ENC_CONFIG config = config_;
     if (n.encodeConfig) {
-        if (!struct_version_ok(n.encodeConfig->version, api_, 7, true))
+        if (!struct_version_ok(n.encodeConfig->version, api_, api_.revisions().config, true))
             return fail(NV_ENC_ERR_INVALID_VERSION, "NV_ENC_CONFIG.version does not match the session's API");
         config = *n.encodeConfig;
     }
@@ -149,10 +161,30 @@ void Session::drain_packets() {
         pending_.pop_front();
         out->data = std::move(packet->data);
         out->picture_type = picture_type_of(packet->type);
-        out->avg_qp = packet->qp >= 0 ? static_cast<uint32_t>(packet->qp) : 0;
+        // NVENC reports AV1's average QP as a qindex, like its QP settings.
+        const uint32_t qp = packet->qp >= 0 ? static_cast<uint32_t>(packet->qp) : 0;
+        out->avg_qp = codec_ == Codec::AV1 ? nvenc::av1_qindex_of(static_cast<int>(qp)) : qp;
         out->timestamp = static_cast<uint64_t>(packet->pts);
         out->state = BitstreamBuffer::State::Ready;
     }
+}
+
+// SVT-AV1 encodes on its own threads, so when a packet comes out depends on timing; NVENC
+// in synchronous mode is deterministic. In low delay SVT-AV1 holds exactly one frame, so
+// the emulator waits until no more than that is pending (in random access the frames it
+// holds depend on the mini-GOP, and it must get more input; nothing to wait for there).
+NVENCSTATUS Session::wait_for_structural_lag() {
+    const bool low_delay = sw_config_.tuning == Tuning::LowLatency || sw_config_.tuning == Tuning::UltraLowLatency ||
+                           sw_config_.rc.mode == RateControlMode::CBR;
+    if (codec_ != Codec::AV1 || !low_delay) return NV_ENC_SUCCESS;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (pending_.size() > 1) {
+        if (std::chrono::steady_clock::now() > deadline)
+            return fail(NV_ENC_ERR_GENERIC, "the software AV1 encoder produced no output for 30 s");
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+        drain_packets();
+    }
+    return NV_ENC_SUCCESS;
 }
 
 NVENCSTATUS Session::flush_encoder() {
@@ -169,7 +201,8 @@ NVENCSTATUS Session::flush_encoder() {
 
 NVENCSTATUS Session::encode(const NV_ENC_PIC_PARAMS* p) {
     if (!p) return fail(NV_ENC_ERR_INVALID_PTR, "NvEncEncodePicture: params is NULL");
-    if (!struct_version_ok(p->version, api_, 4, true))
+    // Revisions 4 and 6 share the head read here (6 is longer: its codec union holds AV1).
+    if (!struct_version_ok(p->version, api_, api_.revisions().pic_params, true))
         return fail(NV_ENC_ERR_INVALID_VERSION, "NV_ENC_PIC_PARAMS.version does not match the session's API");
     if (!initialized_) return fail(NV_ENC_ERR_ENCODER_NOT_INITIALIZED, "encoder not initialized");
     if (lost_) return fail(NV_ENC_ERR_DEVICE_NOT_EXIST, "the device was lost; destroy this session");
@@ -291,12 +324,14 @@ NVENCSTATUS Session::encode(const NV_ENC_PIC_PARAMS* p) {
     recent_timestamps_.push_back(p->inputTimeStamp);
     if (recent_timestamps_.size() > 16) recent_timestamps_.pop_front();
     drain_packets();
+    if (NVENCSTATUS s = wait_for_structural_lag(); s != NV_ENC_SUCCESS) return s;
     if ((p->encodePicFlags & NV_ENC_PIC_FLAG_OUTPUT_SPSPPS) && out->state == BitstreamBuffer::State::Ready &&
         out->picture_type != NV_ENC_PIC_TYPE_IDR) {
         // Parameter sets in front of this picture (IDRs carry them already).
         try {
             std::vector<uint8_t> headers = encoder_->codec_headers();
-            out->data.insert(out->data.begin(), headers.begin(), headers.end());
+            const auto at = out->data.begin() + static_cast<std::ptrdiff_t>(header_position(codec_, out->data));
+            out->data.insert(at, headers.begin(), headers.end());
         } catch (const Error&) {
         }
     }
@@ -310,7 +345,7 @@ NVENCSTATUS Session::encode(const NV_ENC_PIC_PARAMS* p) {
 
 NVENCSTATUS Session::lock_bitstream(NV_ENC_LOCK_BITSTREAM* p) {
     if (!p) return fail(NV_ENC_ERR_INVALID_PTR, "NvEncLockBitstream: params is NULL");
-    if (!struct_version_ok(p->version, api_, 1, false))
+    if (!struct_version_ok(p->version, api_, api_.revisions().lock_bitstream, false))
         return fail(NV_ENC_ERR_INVALID_VERSION, "NV_ENC_LOCK_BITSTREAM.version does not match the session's API");
     if (lost_) return fail(NV_ENC_ERR_DEVICE_NOT_EXIST, "the device was lost");
     BitstreamBuffer* b = find_bitstream(p->outputBitstream);

@@ -32,7 +32,8 @@ struct RateControl {
     int64_t bitrate = 0;       // bits/s; CBR and VBR (target)
     int64_t max_bitrate = 0;   // bits/s; VBR peak, 0 = derived from bitrate
     int64_t vbv_size = 0;      // bits; 0 = one second of bitrate (CBR), derived otherwise
-    int qp = 28;               // CQP: QP of P frames (I frames use qp - 3, B frames qp + 2 where the backend allows)
+    int qp = 28;               // CQP: QP of P frames (I frames use qp - 3, B frames qp + 2 where the backend allows);
+                               // 0..51 for H.264/HEVC, 0..63 for AV1 (the libaom/SVT-AV1 quantizer scale)
     int quality = 28;          // ConstantQuality: CRF-like level, lower is better
 };
 

@@ -136,7 +136,7 @@ void validate(const EncoderConfig& c) {
         bad_field("intra_refresh", "true with b_frames " + std::to_string(c.b_frames), "intra refresh needs b_frames 0");
 
     const RateControl& rc = c.rc;
-    const int max_qp = c.codec == Codec::AV1 ? 255 : 51;
+    const int max_qp = c.codec == Codec::AV1 ? 63 : 51;  // AV1: the 0..63 quantizer scale of libaom/SVT-AV1
     switch (rc.mode) {
         case RateControlMode::CQP: check_range("rc.qp", rc.qp, 0, max_qp); break;
         case RateControlMode::ConstantQuality: check_range("rc.quality", rc.quality, 0, max_qp); break;

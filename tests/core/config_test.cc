@@ -70,11 +70,17 @@ TEST(Config, RejectsEachBadFieldByName) {
     expect_rejected(c, "tuning");
 }
 
-TEST(Config, Av1AllowsQIndexRange) {
+TEST(Config, Av1QpIsTheQuantizerScale) {
+    // AV1 QPs are on the 0..63 quantizer scale of libaom/SVT-AV1 (NVENC's qindex is derived from it).
     auto c = good_config();
     c.codec = Codec::AV1;
-    c.rc.qp = 200;
+    c.rc.qp = 63;
     EXPECT_NO_THROW(validate(c));
+    c.rc.qp = 64;
+    EXPECT_THROW(validate(c), Error);
+    c.codec = Codec::H264;
+    c.rc.qp = 52;
+    EXPECT_THROW(validate(c), Error);
 }
 
 TEST(Config, InfiniteGopIsValid) {

@@ -91,7 +91,7 @@ protected:
 TEST_F(Emulator, VersionNegotiation) {
     uint32_t max = 0;
     ASSERT_EQ(driver->max_supported_version(&max), NV_ENC_SUCCESS);
-    EXPECT_EQ(max, (11u << 4) | 1u);
+    EXPECT_EQ(max, (12u << 4) | 0u);  // the newest API whose structs the emulator knows
     ::setenv("NVCAST_EMU_API_VERSION", "10.0", 1);
     NV_ENCODE_API_FUNCTION_LIST newer{};
     newer.version = ApiVersion{11, 1}.struct_version(2);
@@ -115,7 +115,7 @@ TEST_F(Emulator, OpenSessionChecksItsArguments) {
     p.version = ApiVersion{11, 1}.struct_version(2);
     EXPECT_EQ(fn.nvEncOpenEncodeSessionEx(&p, &e), NV_ENC_ERR_INVALID_VERSION);
     p.version = api.struct_version(1);
-    p.apiVersion = ApiVersion{12, 0}.packed();
+    p.apiVersion = ApiVersion{13, 0}.packed();  // newer than the emulated driver
     EXPECT_EQ(fn.nvEncOpenEncodeSessionEx(&p, &e), NV_ENC_ERR_INVALID_VERSION);
     EXPECT_EQ(e, nullptr);
 }

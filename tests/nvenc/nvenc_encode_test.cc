@@ -225,8 +225,8 @@ TEST_F(NvencEncode, ProbeReportsTheGpuAndItsCapabilities) {
     const BackendInfo info = nvenc_info();
     ASSERT_TRUE(info.available) << info.reason;
     EXPECT_NE(info.description.find("Emulated RTX 4000"), std::string::npos) << info.description;
-    EXPECT_NE(info.version.find("NVENC API 11.1"), std::string::npos) << info.version;
-    ASSERT_EQ(info.codecs.size(), 2u);
+    EXPECT_NE(info.version.find("NVENC API 12.0"), std::string::npos) << info.version;
+    ASSERT_EQ(info.codecs.size(), 3u);
     const Capabilities& h264 = info.codecs[0].caps;
     const Capabilities& hevc = info.codecs[1].caps;
     EXPECT_EQ(info.codecs[0].codec, Codec::H264);
@@ -236,6 +236,20 @@ TEST_F(NvencEncode, ProbeReportsTheGpuAndItsCapabilities) {
     EXPECT_TRUE(hevc.bit_depth_10);
     EXPECT_TRUE(h264.yuv444 && h264.b_frames && h264.lossless && h264.intra_refresh && h264.dynamic_bitrate);
     EXPECT_TRUE(h264.reference_invalidation && h264.device_frames);
+    // AV1 through an API 12.0 session: the emulated GPU's AV1 encoder (Ada-like, 4:2:0 only).
+    EXPECT_EQ(info.codecs[2].codec, Codec::AV1);
+    const Capabilities& av1 = info.codecs[2].caps;
+    EXPECT_EQ(av1.max_width, 8192);
+    EXPECT_TRUE(av1.bit_depth_10 && av1.b_frames && av1.cbr && av1.vbr);
+    EXPECT_FALSE(av1.yuv444 || av1.lossless || av1.intra_refresh);
+    EXPECT_EQ(av1.max_slices, 1);
+}
+
+TEST_F(NvencEncode, ProbeExplainsAv1ThatTheDriverCannotReach) {
+    ::setenv("NVCAST_EMU_API_VERSION", "11.1", 1);
+    const BackendInfo info = nvenc_info();
+    ASSERT_TRUE(info.available) << info.reason;
+    EXPECT_EQ(info.codecs.size(), 2u);
     EXPECT_NE(info.description.find("AV1: driver supports API 11.1, need 12.0"), std::string::npos) << info.description;
 }
 

@@ -93,11 +93,11 @@ TEST_F(NvencErrors, Av1NeedsApi12) {
         << message;
 }
 
-TEST_F(NvencErrors, Av1WithNewEnoughDriverIsAnExplicitGap) {
-    ::setenv("NVCAST_EMU_API_VERSION", "12.0", 1);
+TEST_F(NvencErrors, Av1OnAGpuWithoutAnAv1Encoder) {
+    faults("no_av1,gpu_name=Emulated RTX 3080");
     auto [code, message] = error_of([&] { nvenc::NvencEncoder(config(Codec::AV1), nvenc::Options{}); });
     EXPECT_EQ(code, ErrorCode::Unsupported);
-    EXPECT_NE(message.find("--backend svtav1"), std::string::npos) << message;
+    EXPECT_NE(message.find("the NVENC engine of 'Emulated RTX 3080' cannot encode av1"), std::string::npos) << message;
     const BackendInfo info = nvenc_info();
     EXPECT_TRUE(info.available) << info.reason;
     EXPECT_NE(info.description.find("AV1: not on this GPU"), std::string::npos) << info.description;

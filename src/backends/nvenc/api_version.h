@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "backends/nvenc/api12.h"
 #include "nvcast/config.h"
 
 namespace nvcast::nvenc {
@@ -23,6 +24,8 @@ struct ApiVersion {
     uint32_t struct_version(uint32_t rev, bool high_bit = false) const {
         return packed() | (rev << 16) | (0x7u << 28) | (high_bit ? (1u << 31) : 0u);
     }
+    // Revisions of the structs whose layout changed between the APIs nvcast speaks.
+    StructRevisions revisions() const { return struct_revisions(major); }
     std::string text() const { return std::to_string(major) + "." + std::to_string(minor); }
     friend bool operator<(ApiVersion a, ApiVersion b) { return a.ordinal() < b.ordinal(); }
 };

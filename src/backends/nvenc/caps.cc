@@ -3,7 +3,7 @@
 #include <cstring>
 #include <vector>
 
-#include "backends/nvenc/av1_api.h"
+#include "backends/nvenc/api12.h"
 
 namespace nvcast::nvenc {
 
@@ -58,7 +58,7 @@ NvencCaps query_caps(const SessionHandle& s, Codec codec) {
     c.reference_invalidation = get(NV_ENC_CAPS_SUPPORT_REF_PIC_INVALIDATION) != 0;
     c.zero_latency = true;  // no B-frames + no lookahead: one frame in, one packet out
     c.device_frames = true;
-    c.max_slices = 32;
+    c.max_slices = codec == Codec::AV1 ? 1 : 32;  // AV1 divides pictures into tiles, chosen by the driver
     n.lookahead = get(NV_ENC_CAPS_SUPPORT_LOOKAHEAD) != 0;
     n.custom_vbv = get(NV_ENC_CAPS_SUPPORT_CUSTOM_VBV_BUF_SIZE) != 0;
     n.async = get(NV_ENC_CAPS_ASYNC_ENCODE_SUPPORT) != 0;
@@ -91,6 +91,8 @@ void check_config(const EncoderConfig& cfg, const NvencCaps& n, const std::strin
     if (cfg.rc.mode == RateControlMode::ConstantQuality && !c.constant_quality)
         unsupported("constant-quality rate control is not supported");
     if (cfg.rc.vbv_size > 0 && !n.custom_vbv) unsupported("a custom VBV buffer size is not supported");
+    if (cfg.codec == Codec::AV1 && cfg.slices > 1)
+        unsupported(std::to_string(cfg.slices) + " slices requested: AV1 has tiles, not slices (--slices is for h264/hevc)");
     if (cfg.slices > c.max_slices)
         unsupported(std::to_string(cfg.slices) + " slices requested, at most " + std::to_string(c.max_slices));
 }

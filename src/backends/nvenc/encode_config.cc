@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "backends/nvenc/av1_api.h"
+#include "backends/nvenc/api12.h"
 #include "backends/nvenc/caps.h"
 #include "backends/nvenc/input.h"
 
@@ -57,9 +57,15 @@ void apply_rate_control(const EncoderConfig& cfg, NV_ENC_RC_PARAMS& rc) {
     switch (r.mode) {
         case RateControlMode::CQP:
             rc.rateControlMode = NV_ENC_PARAMS_RC_CONSTQP;
-            rc.constQP.qpInterP = static_cast<uint32_t>(r.qp);
-            rc.constQP.qpInterB = static_cast<uint32_t>(std::min(r.qp + 2, 51));
-            rc.constQP.qpIntra = static_cast<uint32_t>(std::max(r.qp - 3, 0));
+            if (cfg.codec == Codec::AV1) {  // NVENC's AV1 QP is the qindex
+                rc.constQP.qpInterP = av1_qindex_of(r.qp);
+                rc.constQP.qpInterB = av1_qindex_of(std::min(r.qp + 2, 63));
+                rc.constQP.qpIntra = av1_qindex_of(std::max(r.qp - 3, 0));
+            } else {
+                rc.constQP.qpInterP = static_cast<uint32_t>(r.qp);
+                rc.constQP.qpInterB = static_cast<uint32_t>(std::min(r.qp + 2, 51));
+                rc.constQP.qpIntra = static_cast<uint32_t>(std::max(r.qp - 3, 0));
+            }
             break;
         case RateControlMode::CBR:
             rc.rateControlMode = NV_ENC_PARAMS_RC_CBR;
@@ -76,7 +82,7 @@ void apply_rate_control(const EncoderConfig& cfg, NV_ENC_RC_PARAMS& rc) {
             break;
         case RateControlMode::ConstantQuality:
             rc.rateControlMode = NV_ENC_PARAMS_RC_VBR;  // VBR with averageBitRate 0 = constant quality
-            rc.targetQuality = static_cast<uint8_t>(std::clamp(r.quality, 1, 51));
+            rc.targetQuality = static_cast<uint8_t>(std::clamp(r.quality, 1, cfg.codec == Codec::AV1 ? 63 : 51));
             break;
     }
 }
@@ -84,15 +90,16 @@ void apply_rate_control(const EncoderConfig& cfg, NV_ENC_RC_PARAMS& rc) {
 void build_session_params(const SessionHandle& s, const EncoderConfig& cfg, SessionParams& out) {
     out = SessionParams{};
     const GUID& codec = codec_guid(cfg.codec);
+    const StructRevisions rev = s.api().revisions();
     NV_ENC_PRESET_CONFIG preset{};
     preset.version = s.api().struct_version(4, true);
-    preset.presetCfg.version = s.api().struct_version(7, true);
+    preset.presetCfg.version = s.api().struct_version(rev.config, true);
     s.check(s.fn().nvEncGetEncodePresetConfigEx(s.encoder(), codec, preset_guid(cfg.preset), tuning_info(cfg.tuning),
                                                  &preset),
             "nvEncGetEncodePresetConfigEx");
     NV_ENC_CONFIG& c = out.config;
     c = preset.presetCfg;
-    c.version = s.api().struct_version(7, true);
+    c.version = s.api().struct_version(rev.config, true);
     c.rcParams.version = s.api().struct_version(1);
     c.gopLength = cfg.gop_length == kInfiniteGop ? NVENC_INFINITE_GOPLENGTH : static_cast<uint32_t>(cfg.gop_length);
     c.frameIntervalP = cfg.b_frames + 1;
@@ -144,7 +151,26 @@ void build_session_params(const SessionHandle& s, const EncoderConfig& cfg, Sess
         c.profileGUID = yuv444 ? NV_ENC_HEVC_PROFILE_FREXT_GUID
                                : cfg.bit_depth == 10 ? NV_ENC_HEVC_PROFILE_MAIN10_GUID : NV_ENC_HEVC_PROFILE_MAIN_GUID;
     } else {
-        c.profileGUID = kAv1ProfileMainGuid;  // AV1 codec block left at the driver's preset values
+        NvEncConfigAv1 a = av1_config(c);  // the driver's preset values, adjusted
+        a.idrPeriod = c.gopLength;
+        a.chromaFormatIDC = 1;
+        a.inputPixelBitDepthMinus8 = format_info(cfg.input_format).bit_depth > 8 ? 2 : 0;  // NVENC buffers hold 8 or 16 bits
+        a.pixelBitDepthMinus8 = static_cast<uint32_t>(cfg.bit_depth - 8);
+        a.repeatSeqHdr = 1;        // sequence header before every key frame: joinable streams
+        a.outputAnnexBFormat = 0;  // low-overhead OBUs, as IVF, MP4 and RTP carry them
+        if (cfg.intra_refresh) {
+            a.enableIntraRefresh = 1;
+            a.intraRefreshPeriod = ir_period;
+            a.intraRefreshCnt = std::max<uint32_t>(1, std::min<uint32_t>(ir_period - 1, 16));
+        }
+        if (cfg.color.specified()) {
+            a.colorPrimaries = static_cast<uint32_t>(cfg.color.primaries);
+            a.transferCharacteristics = static_cast<uint32_t>(cfg.color.transfer);
+            a.matrixCoefficients = static_cast<uint32_t>(cfg.color.matrix);
+            a.colorRange = cfg.color.range == ColorRange::Full;
+        }
+        set_av1_config(c, a);
+        c.profileGUID = kAv1ProfileMainGuid;
     }
 
     NV_ENC_INITIALIZE_PARAMS& i = out.init;

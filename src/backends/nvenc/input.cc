@@ -132,7 +132,7 @@ NV_ENC_INPUT_PTR ResourceCache::map(const Frame& f) {
                     break;
                 }
         NV_ENC_REGISTER_RESOURCE reg{};
-        reg.version = session_.api().struct_version(3);
+        reg.version = session_.api().struct_version(session_.api().revisions().register_resource);
         reg.resourceType = NV_ENC_INPUT_RESOURCE_TYPE_CUDADEVICEPTR;
         reg.width = static_cast<uint32_t>(f.width());
         reg.height = static_cast<uint32_t>(f.height());

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "backends/nvenc/av1_api.h"
+#include "backends/nvenc/api12.h"
 #include "nvcast/backend.h"
 #include "nvcast/log.h"
 
@@ -50,7 +50,9 @@ NvencEncoder::NvencEncoder(const EncoderConfig& config, const Options& options) 
     // Zero-latency sessions have nothing in flight after each call; others keep a copy of
     // every frame until its packet is out, to resubmit it after a device loss.
     keep_copies_ = !(wants_zero_latency(config) && output_delay_ == 0);
-    dts_shift_ = config.b_frames == 0 ? 0 : config.b_frames == 1 ? 1 : 2;
+    // AV1 output comes in display order (each packet a temporal unit ending in a shown
+    // frame), so dts = pts; H.264/HEVC with B-frames in coding order need a dts shift.
+    dts_shift_ = config.codec == Codec::AV1 || config.b_frames == 0 ? 0 : config.b_frames == 1 ? 1 : 2;
     if (options.device >= 0) {
         open_session(options.device);
         return;
@@ -82,11 +84,6 @@ void NvencEncoder::open_session(int ordinal) {
     device_ = DeviceContext::get(driver, ordinal);
     gpu_name_ = device_->name();
     api_ = negotiate(config_.codec, driver_max_api(driver));
-    if (config_.codec == Codec::AV1)
-        throw Error(ErrorCode::Unsupported,
-                    "nvenc: AV1 encoding needs the API 12 session structures, which this build does not declare yet "
-                    "(it is built against the API 11.1 headers); AV1 support is detected and shown by `nvcast probe`; "
-                    "encode AV1 with --backend svtav1");
     ContextScope scope(*device_);
     session_ = std::make_unique<SessionHandle>(device_, api_);
     if (!codec_supported(*session_, config_.codec))
@@ -145,7 +142,6 @@ void NvencEncoder::submit(const Frame& frame, const FrameOptions& options) {
     Slot& s = slots_[index];
     const auto& fn = session_->fn();
     NV_ENC_PIC_PARAMS pic{};
-    pic.version = api_.struct_version(4, true);
     pic.inputWidth = static_cast<uint32_t>(config_.width);
     pic.inputHeight = static_cast<uint32_t>(config_.height);
     pic.pictureStruct = NV_ENC_PIC_STRUCT_FRAME;
@@ -182,7 +178,7 @@ void NvencEncoder::submit(const Frame& frame, const FrameOptions& options) {
     pic.inputDuration = 1;
     if (options.force_idr || next_idr_) pic.encodePicFlags |= NV_ENC_PIC_FLAG_FORCEIDR | NV_ENC_PIC_FLAG_OUTPUT_SPSPPS;
     if (options.force_intra) pic.encodePicFlags |= NV_ENC_PIC_FLAG_FORCEINTRA;
-    const NVENCSTATUS status = fn.nvEncEncodePicture(session_->encoder(), &pic);
+    const NVENCSTATUS status = session_->encode_picture(pic);
     if (status != NV_ENC_SUCCESS && status != NV_ENC_ERR_NEED_MORE_INPUT) {
         if (s.mapped) {
             try {
@@ -225,7 +221,7 @@ void NvencEncoder::collect(size_t keep) {
     while (pending_.size() > keep) {
         Slot& s = slots_[pending_.front()];
         NV_ENC_LOCK_BITSTREAM lock{};
-        lock.version = api_.struct_version(1);
+        lock.version = api_.struct_version(api_.revisions().lock_bitstream);
         lock.outputBitstream = s.output;
         // After NV_ENC_SUCCESS the oldest output is ready: wait for it (zero latency). Later ones
         // may not be (hardware still busy, or a software encoder releasing a mini-GOP one frame
@@ -242,7 +238,7 @@ void NvencEncoder::collect(size_t keep) {
         p.dts = input_pts_.front() - dts_shift_;
         p.type = frame_type_of(lock.pictureType);
         p.keyframe = lock.pictureType == NV_ENC_PIC_TYPE_IDR;
-        p.qp = static_cast<int>(lock.frameAvgQP);
+        p.qp = config_.codec == Codec::AV1 ? av1_quantizer_of(lock.frameAvgQP) : static_cast<int>(lock.frameAvgQP);
         session_->check(fn.nvEncUnlockBitstream(session_->encoder(), s.output), "nvEncUnlockBitstream");
         if (s.mapped) {
             cache_->unmap(s.mapped);
@@ -387,9 +383,8 @@ void NvencEncoder::flush() {
     try {
         ContextScope scope(*device_);
         NV_ENC_PIC_PARAMS eos{};
-        eos.version = api_.struct_version(4, true);
         eos.encodePicFlags = NV_ENC_PIC_FLAG_EOS;
-        session_->check(session_->fn().nvEncEncodePicture(session_->encoder(), &eos), "nvEncEncodePicture(EOS)");
+        session_->check(session_->encode_picture(eos), "nvEncEncodePicture(EOS)");
         draining_ = true;
         collect(0);
         draining_ = false;

@@ -52,6 +52,15 @@ FailureContext SessionHandle::failure(bool at_open) const {
     return c;
 }
 
+NVENCSTATUS SessionHandle::encode_picture(NV_ENC_PIC_PARAMS& pic) const {
+    pic.version = api_.struct_version(api_.revisions().pic_params, true);
+    if (api_.major < 12) return fn_.nvEncEncodePicture(encoder_, &pic);
+    // Revision 6 is longer than the 11.1 struct: hand the driver a full one.
+    NvEncPicParams12 v6 = to_pic_params_12(pic);
+    v6.version = pic.version;
+    return fn_.nvEncEncodePicture(encoder_, reinterpret_cast<NV_ENC_PIC_PARAMS*>(&v6));
+}
+
 void SessionHandle::check(NVENCSTATUS status, const char* call) const {
     if (status != NV_ENC_SUCCESS) throw_status(status, call, failure(false));
 }

@@ -29,6 +29,10 @@ public:
     // Throws the mapped Error unless `status` is NV_ENC_SUCCESS.
     void check(NVENCSTATUS status, const char* call) const;
 
+    // nvEncEncodePicture with `pic` in the revision this session's API uses (4 before
+    // API 12.0, 6 from it); sets pic.version. Returns the driver's status unchecked.
+    NVENCSTATUS encode_picture(NV_ENC_PIC_PARAMS& pic) const;
+
 private:
     std::shared_ptr<DeviceContext> device_;
     ApiVersion api_;

@@ -81,7 +81,7 @@ void configure(EbSvtAv1EncConfiguration& cfg, const EncoderConfig& c) {
     } else {
         cfg.pred_structure = SVT_AV1_PRED_RANDOM_ACCESS;
         if (c.b_frames > 0) {
-            uint32_t levels = 1;
+            uint32_t levels = 2;  // SVT-AV1 1.4 supports 2..5 levels (3..31 B-frames per mini-GOP)
             while ((1 << levels) - 1 < c.b_frames && levels < 5) ++levels;
             cfg.hierarchical_levels = levels;
         }
@@ -125,7 +125,6 @@ void configure(EbSvtAv1EncConfiguration& cfg, const EncoderConfig& c) {
             break;
     }
     if (rc.mode == RateControlMode::CQP || rc.mode == RateControlMode::ConstantQuality) {
-        // nvcast's QP scale is 0..255 for AV1 (qindex), SVT-AV1's is 0..63.
         const int q = rc.mode == RateControlMode::CQP ? rc.qp : rc.quality;
         if (q > 63)
             throw Error(ErrorCode::InvalidArgument,
