@@ -203,6 +203,21 @@ TEST_P(X26x, BFramesReorderWithValidTimestamps) {
     EXPECT_EQ(*pts.rbegin(), 19);
 }
 
+TEST(SvtAv1, AnyBFrameCountEncodesInDisplayOrder) {
+    // SVT-AV1 has mini-GOPs of 2^levels frames, levels 2..5: 1 B-frame rounds up to 3.
+    for (int b : {1, 3, 7}) {
+        EncoderConfig c;
+        c.codec = Codec::AV1;
+        c.width = 128;
+        c.height = 96;
+        c.rc.qp = 40;
+        c.b_frames = b;
+        const auto packets = encode_all("svtav1", c, synthetic_frames(c.width, c.height, 12));
+        ASSERT_EQ(packets.size(), 12u) << "b_frames " << b;
+        for (size_t i = 0; i < packets.size(); ++i) EXPECT_EQ(packets[i].pts, static_cast<int64_t>(i)) << "b_frames " << b;
+    }
+}
+
 TEST_P(X26x, ColourDescriptionReachesTheStream) {
     if (!have_ffmpeg()) GTEST_SKIP() << "ffmpeg CLI not installed";
     EncoderConfig c = small_config(GetParam());

@@ -144,6 +144,77 @@ TEST_F(Emulator, InitializeChecksVersionsAndRanges) {
     EXPECT_EQ(fn.nvEncGetEncodeCaps(e, NV_ENC_CODEC_H264_GUID, nullptr, &value), NV_ENC_ERR_INVALID_PTR);
 }
 
+TEST_F(Emulator, Api12SessionsListAv1AndUseThe12Revisions) {
+    auto codecs = [&](void* e) {
+        uint32_t n = 0;
+        EXPECT_EQ(fn.nvEncGetEncodeGUIDCount(e, &n), NV_ENC_SUCCESS);
+        std::vector<GUID> guids(n);
+        EXPECT_EQ(fn.nvEncGetEncodeGUIDs(e, guids.data(), n, &n), NV_ENC_SUCCESS);
+        return guids;
+    };
+    auto lists_av1 = [&](const std::vector<GUID>& guids) {
+        return std::any_of(guids.begin(), guids.end(),
+                           [](const GUID& g) { return std::memcmp(&g, &nvenc::kCodecAv1Guid, sizeof g) == 0; });
+    };
+    EXPECT_FALSE(lists_av1(codecs(open())));  // an 11.1 session cannot configure AV1: not listed
+    api = ApiVersion{12, 0};
+    void* e = open();
+    EXPECT_TRUE(lists_av1(codecs(e)));
+
+    // The preset's config comes back as NV_ENC_CONFIG revision 8 with the AV1 block filled.
+    NV_ENC_PRESET_CONFIG preset{};
+    preset.version = api.struct_version(4, true);
+    preset.presetCfg.version = api.struct_version(7, true);  // the 11.1 revision: wrong for 12.0
+    EXPECT_EQ(fn.nvEncGetEncodePresetConfigEx(e, nvenc::kCodecAv1Guid, NV_ENC_PRESET_P4_GUID,
+                                              NV_ENC_TUNING_INFO_LOW_LATENCY, &preset),
+              NV_ENC_ERR_INVALID_VERSION);
+    preset.presetCfg.version = api.struct_version(8, true);
+    ASSERT_EQ(fn.nvEncGetEncodePresetConfigEx(e, nvenc::kCodecAv1Guid, NV_ENC_PRESET_P4_GUID,
+                                              NV_ENC_TUNING_INFO_LOW_LATENCY, &preset),
+              NV_ENC_SUCCESS);
+    EXPECT_EQ(nvenc::av1_config(preset.presetCfg).chromaFormatIDC, 1u);
+
+    NV_ENC_CONFIG config = preset.presetCfg;
+    NV_ENC_INITIALIZE_PARAMS i = init_params();
+    i.version = api.struct_version(5, true);
+    i.encodeGUID = nvenc::kCodecAv1Guid;
+    i.encodeConfig = &config;
+    nvenc::NvEncConfigAv1 av1 = nvenc::av1_config(config);
+    av1.chromaFormatIDC = 3;
+    nvenc::set_av1_config(config, av1);
+    EXPECT_EQ(fn.nvEncInitializeEncoder(e, &i), NV_ENC_ERR_INVALID_PARAM);
+    EXPECT_NE(last_error(e).find("4:2:0"), std::string::npos) << last_error(e);
+    av1.chromaFormatIDC = 1;
+    nvenc::set_av1_config(config, av1);
+    ASSERT_EQ(fn.nvEncInitializeEncoder(e, &i), NV_ENC_SUCCESS) << last_error(e);
+
+    // Pictures: revision 4 is refused by a 12.0 session, revision 6 (16 bytes longer) accepted.
+    NV_ENC_INPUT_PTR in = input(e);
+    NV_ENC_OUTPUT_PTR out = output(e);
+    NV_ENC_PIC_PARAMS v4 = picture(in, out);
+    v4.version = api.struct_version(4, true);
+    EXPECT_EQ(fn.nvEncEncodePicture(e, &v4), NV_ENC_ERR_INVALID_VERSION);
+    nvenc::NvEncPicParams12 v6 = nvenc::to_pic_params_12(v4);
+    v6.version = api.struct_version(6, true);
+    const NVENCSTATUS s = fn.nvEncEncodePicture(e, reinterpret_cast<NV_ENC_PIC_PARAMS*>(&v6));
+    EXPECT_TRUE(s == NV_ENC_SUCCESS || s == NV_ENC_ERR_NEED_MORE_INPUT) << s << " " << last_error(e);
+    NV_ENC_PIC_PARAMS eos{};
+    eos.version = api.struct_version(6, true);
+    eos.encodePicFlags = NV_ENC_PIC_FLAG_EOS;
+    ASSERT_EQ(fn.nvEncEncodePicture(e, &eos), NV_ENC_SUCCESS) << last_error(e);
+    NV_ENC_LOCK_BITSTREAM lock{};
+    lock.version = api.struct_version(1);  // revision 2 in 12.0
+    lock.outputBitstream = out;
+    EXPECT_EQ(fn.nvEncLockBitstream(e, &lock), NV_ENC_ERR_INVALID_VERSION);
+    lock.version = api.struct_version(2);
+    ASSERT_EQ(fn.nvEncLockBitstream(e, &lock), NV_ENC_SUCCESS) << last_error(e);
+    EXPECT_EQ(lock.pictureType, NV_ENC_PIC_TYPE_IDR);
+    const auto obus = parse_obus({static_cast<const uint8_t*>(lock.bitstreamBufferPtr), lock.bitstreamSizeInBytes});
+    ASSERT_FALSE(obus.empty());
+    EXPECT_EQ(obus.front().type, ObuType::TemporalDelimiter);
+    EXPECT_EQ(fn.nvEncUnlockBitstream(e, out), NV_ENC_SUCCESS);
+}
+
 TEST_F(Emulator, BufferOwnershipAndCallOrder) {
     void* a = initialized();
     void* b = initialized();
