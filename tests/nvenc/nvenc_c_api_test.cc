@@ -59,6 +59,52 @@ TEST_F(NvencCApi, EncodeFlushDrainDecode) {
     EXPECT_GT(mean_psnr(frames, decoded), 35.0);
 }
 
+TEST_F(NvencCApi, Av1ThroughTheSameCalls) {
+    nvenc_config cfg;
+    nvenc_config_default(&cfg);
+    cfg.codec = NVENC_CODEC_AV1;
+    cfg.width = 320;
+    cfg.height = 240;
+    cfg.input_format = NVENC_FORMAT_I420;
+    cfg.qp = 30;  // AV1 QPs are on the 0..63 quantizer scale
+    nvenc_encoder* enc = nullptr;
+    ASSERT_EQ(nvenc_init(&cfg, &enc), NVENC_OK) << nvenc_last_error(nullptr);
+    const auto frames = synthetic_frames(320, 240, 8);
+    std::vector<Packet> packets;
+    auto drain = [&] {
+        nvenc_bitstream bs;
+        nvenc_status s;
+        while ((s = nvenc_get_bitstream(enc, &bs)) == NVENC_OK) {
+            Packet p;
+            p.data.assign(bs.data, bs.data + bs.size);
+            p.pts = bs.pts;
+            p.dts = bs.dts;
+            EXPECT_EQ(p.dts, p.pts);  // AV1 temporal units come in display order
+            packets.push_back(std::move(p));
+        }
+        return s;
+    };
+    for (size_t i = 0; i < frames.size(); ++i) {
+        nvenc_frame f{};
+        for (int p = 0; p < 3; ++p) {
+            f.planes[p] = frames[i].data(p);
+            f.pitch[p] = frames[i].pitch(p);
+        }
+        f.pts = static_cast<int64_t>(i);
+        ASSERT_EQ(nvenc_encode_frame(enc, &f), NVENC_OK) << nvenc_last_error(enc);
+        EXPECT_EQ(drain(), NVENC_AGAIN);
+    }
+    ASSERT_EQ(nvenc_encode_frame(enc, nullptr), NVENC_OK);
+    EXPECT_EQ(drain(), NVENC_EOF);
+    nvenc_destroy(enc);
+    ASSERT_EQ(packets.size(), frames.size());
+    EXPECT_TRUE(is_keyframe_access_unit(Codec::AV1, packets[0].data));
+    TempDir dir;
+    const auto decoded = decode_packets(dir.file("c.ivf"), config(Codec::AV1), packets);
+    ASSERT_EQ(decoded.size(), frames.size());
+    EXPECT_GT(mean_psnr(frames, decoded), 35.0);
+}
+
 TEST_F(NvencCApi, ErrorsAreStatusesWithMessages) {
     nvenc_config cfg;
     nvenc_config_default(&cfg);
