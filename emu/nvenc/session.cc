@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/faults.h"
+#include "backends/svtav1/svtav1_structure.h"
 #include "nvcast/backend.h"
 #include "nvcast/bitstream.h"
 #include "nvcast/error.h"
@@ -174,9 +175,7 @@ void Session::drain_packets() {
 // the emulator waits until no more than that is pending (in random access the frames it
 // holds depend on the mini-GOP, and it must get more input; nothing to wait for there).
 NVENCSTATUS Session::wait_for_structural_lag() {
-    const bool low_delay = sw_config_.tuning == Tuning::LowLatency || sw_config_.tuning == Tuning::UltraLowLatency ||
-                           sw_config_.rc.mode == RateControlMode::CBR;
-    if (codec_ != Codec::AV1 || !low_delay) return NV_ENC_SUCCESS;
+    if (codec_ != Codec::AV1 || !svtav1_uses_low_delay(sw_config_)) return NV_ENC_SUCCESS;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (pending_.size() > 1) {
         if (std::chrono::steady_clock::now() > deadline)

@@ -47,6 +47,72 @@ protected:
     static std::string ext(Codec codec) { return codec == Codec::HEVC ? ".hevc" : ".h264"; }
 };
 
+// An NV12 surface in (emulated) CUDA device memory: one allocation, UV right after Y, as
+// NVENC registers it.
+struct DeviceSurface {
+    const nvenc::Driver* driver = nullptr;
+    CUdeviceptr ptr = 0;
+    size_t pitch = 0;
+    DeviceSurface() = default;
+    DeviceSurface(const DeviceSurface&) = delete;
+    DeviceSurface& operator=(const DeviceSurface&) = delete;
+    ~DeviceSurface() {
+        if (ptr) driver->cuda.mem_free(ptr);
+    }
+    CUresult allocate_nv12(const nvenc::Driver& d, int width, int height) {
+        driver = &d;
+        return d.cuda.mem_alloc_pitch(&ptr, &pitch, static_cast<size_t>(width), static_cast<size_t>(height) * 3 / 2, 16);
+    }
+    // Copies a host NV12 frame in: what a GPU pipeline would have rendered there.
+    CUresult upload(const Frame& host) const {
+        for (int plane = 0; plane < 2; ++plane) {
+            CUDA_MEMCPY2D copy{};
+            copy.srcMemoryType = static_cast<CUmemorytype>(1);  // host
+            copy.srcHost = host.data(plane);
+            copy.srcPitch = static_cast<size_t>(host.pitch(plane));
+            copy.dstMemoryType = static_cast<CUmemorytype>(2);  // device
+            copy.dstDevice = ptr + (plane ? pitch * static_cast<size_t>(host.height()) : 0);
+            copy.dstPitch = pitch;
+            copy.WidthInBytes = static_cast<size_t>(host.width());
+            copy.Height = static_cast<size_t>(plane ? host.height() / 2 : host.height());
+            if (const CUresult r = driver->cuda.memcpy_2d(&copy); r != CUDA_SUCCESS) return r;
+        }
+        return CUDA_SUCCESS;
+    }
+    // The surface as an nvcast device frame.
+    Frame frame(int width, int height, int64_t pts = 0) const {
+        auto* y = reinterpret_cast<uint8_t*>(ptr);
+        Frame f = Frame::wrap(PixelFormat::NV12, width, height, MemoryType::Cuda,
+                              {y, y + pitch * static_cast<size_t>(height), nullptr},
+                              {static_cast<int>(pitch), static_cast<int>(pitch), 0});
+        f.pts = pts;
+        return f;
+    }
+};
+
+// Encodes host NV12 `frames` from `surfaces` device surfaces used in turn (upload, send,
+// drain), then flushes; returns every packet. A surface comes round again only after its
+// frame's packet is out, which is checked.
+inline std::vector<Packet> encode_from_device_surfaces(nvenc::NvencEncoder& enc, const std::vector<Frame>& frames,
+                                                       size_t surface_count) {
+    const nvenc::Driver& driver = nvenc::load_driver();
+    auto device = nvenc::DeviceContext::get(driver, 0);
+    nvenc::ContextScope scope(*device);
+    std::vector<DeviceSurface> surfaces(surface_count);
+    for (auto& s : surfaces) EXPECT_EQ(s.allocate_nv12(driver, frames[0].width(), frames[0].height()), CUDA_SUCCESS);
+    std::vector<Packet> packets;
+    for (size_t i = 0; i < frames.size(); ++i) {
+        const DeviceSurface& s = surfaces[i % surfaces.size()];
+        EXPECT_EQ(s.upload(frames[i]), CUDA_SUCCESS);
+        enc.send_frame(s.frame(frames[i].width(), frames[i].height(), static_cast<int64_t>(i)), {});
+        while (auto p = enc.receive_packet()) packets.push_back(std::move(*p));
+        EXPECT_GE(packets.size() + surface_count - 1, i + 1) << "more frames in flight than surfaces";
+    }
+    enc.flush();
+    while (auto p = enc.receive_packet()) packets.push_back(std::move(*p));
+    return packets;
+}
+
 // The message of the Error `f` throws ("" if none) and its code.
 template <typename F>
 std::pair<ErrorCode, std::string> error_of(F&& f) {

@@ -123,45 +123,10 @@ TEST_F(NvencAv1, DeviceFramesAreMappedNotCopied) {
     cfg.input_format = PixelFormat::NV12;
     auto opened = open_encoder("nvenc", cfg);
     auto& enc = as_nvenc(*opened.encoder);
-    const nvenc::Driver& driver = nvenc::load_driver();
-    auto device = nvenc::DeviceContext::get(driver, 0);
-    nvenc::ContextScope scope(*device);
     // Three surfaces in turn; SVT-AV1 behind the emulator holds one frame, so a surface is
     // free again (its packet out) before it comes round.
-    std::vector<CUdeviceptr> surfaces(3);
-    size_t pitch = 0;
-    for (CUdeviceptr& ptr : surfaces)
-        ASSERT_EQ(driver.cuda.mem_alloc_pitch(&ptr, &pitch, static_cast<size_t>(cfg.width),
-                                              static_cast<size_t>(cfg.height) * 3 / 2, 16),
-                  CUDA_SUCCESS);
     const auto host = synthetic_frames(cfg.width, cfg.height, 10, PixelFormat::NV12);
-    std::vector<Packet> packets;
-    for (size_t i = 0; i < host.size(); ++i) {
-        const CUdeviceptr ptr = surfaces[i % surfaces.size()];
-        for (int plane = 0; plane < 2; ++plane) {
-            CUDA_MEMCPY2D copy{};
-            copy.srcMemoryType = static_cast<CUmemorytype>(1);
-            copy.srcHost = host[i].data(plane);
-            copy.srcPitch = static_cast<size_t>(host[i].pitch(plane));
-            copy.dstMemoryType = static_cast<CUmemorytype>(2);
-            copy.dstDevice = ptr + (plane ? pitch * static_cast<size_t>(cfg.height) : 0);
-            copy.dstPitch = pitch;
-            copy.WidthInBytes = static_cast<size_t>(cfg.width);
-            copy.Height = static_cast<size_t>(plane ? cfg.height / 2 : cfg.height);
-            ASSERT_EQ(driver.cuda.memcpy_2d(&copy), CUDA_SUCCESS);
-        }
-        auto* y = reinterpret_cast<uint8_t*>(ptr);
-        Frame f = Frame::wrap(PixelFormat::NV12, cfg.width, cfg.height, MemoryType::Cuda,
-                              {y, y + pitch * static_cast<size_t>(cfg.height), nullptr},
-                              {static_cast<int>(pitch), static_cast<int>(pitch), 0});
-        f.pts = static_cast<int64_t>(i);
-        enc.send_frame(f, {});
-        while (auto p = enc.receive_packet()) packets.push_back(std::move(*p));
-        EXPECT_GE(packets.size() + 2, i + 1) << "more frames in flight than surfaces";
-    }
-    enc.flush();
-    while (auto p = enc.receive_packet()) packets.push_back(std::move(*p));
-    for (CUdeviceptr ptr : surfaces) driver.cuda.mem_free(ptr);
+    const auto packets = encode_from_device_surfaces(enc, host, 3);
     EXPECT_EQ(enc.registrations(), 3);
     TempDir dir;
     const auto decoded = decode_packets(dir.file("d.ivf"), cfg, packets);

@@ -6,58 +6,14 @@ namespace {
 
 class NvencDeviceFrames : public EmuTest {};
 
-// NV12 surfaces in (emulated) device memory: one allocation, UV right after Y.
-struct DeviceSurface {
-    const nvenc::Driver* driver = nullptr;
-    CUdeviceptr ptr = 0;
-    size_t pitch = 0;
-    ~DeviceSurface() {
-        if (ptr) driver->cuda.mem_free(ptr);
-    }
-};
-
 TEST_F(NvencDeviceFrames, EncodesWithoutCopiesAndCachesRegistrations) {
     const EncoderConfig base = config();
     EncoderConfig cfg = base;
     cfg.input_format = PixelFormat::NV12;
     auto opened = open_encoder("nvenc", cfg);
     auto& enc = as_nvenc(*opened.encoder);
-    const nvenc::Driver& driver = nvenc::load_driver();
-    auto device = nvenc::DeviceContext::get(driver, 0);
-    nvenc::ContextScope scope(*device);
-    std::vector<DeviceSurface> surfaces(3);
-    for (auto& s : surfaces) {
-        s.driver = &driver;
-        ASSERT_EQ(driver.cuda.mem_alloc_pitch(&s.ptr, &s.pitch, static_cast<size_t>(cfg.width),
-                                              static_cast<size_t>(cfg.height) * 3 / 2, 16),
-                  CUDA_SUCCESS);
-    }
     const auto host = synthetic_frames(cfg.width, cfg.height, 15, PixelFormat::NV12);
-    std::vector<Packet> packets;
-    for (size_t i = 0; i < host.size(); ++i) {
-        DeviceSurface& s = surfaces[i % surfaces.size()];
-        for (int plane = 0; plane < 2; ++plane) {  // upload: what a GPU pipeline would have rendered
-            CUDA_MEMCPY2D copy{};
-            copy.srcMemoryType = static_cast<CUmemorytype>(1);
-            copy.srcHost = host[i].data(plane);
-            copy.srcPitch = static_cast<size_t>(host[i].pitch(plane));
-            copy.dstMemoryType = static_cast<CUmemorytype>(2);
-            copy.dstDevice = s.ptr + (plane ? s.pitch * static_cast<size_t>(cfg.height) : 0);
-            copy.dstPitch = s.pitch;
-            copy.WidthInBytes = static_cast<size_t>(cfg.width);
-            copy.Height = static_cast<size_t>(plane ? cfg.height / 2 : cfg.height);
-            ASSERT_EQ(driver.cuda.memcpy_2d(&copy), CUDA_SUCCESS);
-        }
-        auto* y = reinterpret_cast<uint8_t*>(s.ptr);
-        Frame f = Frame::wrap(PixelFormat::NV12, cfg.width, cfg.height, MemoryType::Cuda,
-                              {y, y + s.pitch * static_cast<size_t>(cfg.height), nullptr},
-                              {static_cast<int>(s.pitch), static_cast<int>(s.pitch), 0});
-        f.pts = static_cast<int64_t>(i);
-        enc.send_frame(f, {});
-        while (auto p = enc.receive_packet()) packets.push_back(std::move(*p));
-    }
-    enc.flush();
-    while (auto p = enc.receive_packet()) packets.push_back(std::move(*p));
+    const auto packets = encode_from_device_surfaces(enc, host, 3);
     EXPECT_EQ(enc.registrations(), 3);  // three surfaces, each registered once
     ASSERT_EQ(packets.size(), host.size());
     TempDir dir;
@@ -74,16 +30,9 @@ TEST_F(NvencDeviceFrames, RegistrationCacheRegistersEachSurfaceOnce) {
     nvenc::NvencEncoder enc(cfg, nvenc::Options{});
     nvenc::ContextScope scope(*device);
     std::vector<DeviceSurface> surfaces(2);
-    for (auto& s : surfaces) {
-        s.driver = &driver;
-        ASSERT_EQ(driver.cuda.mem_alloc_pitch(&s.ptr, &s.pitch, 320, 360, 16), CUDA_SUCCESS);
-    }
+    for (auto& s : surfaces) ASSERT_EQ(s.allocate_nv12(driver, 320, 240), CUDA_SUCCESS);
     for (int i = 0; i < 10; ++i) {
-        DeviceSurface& s = surfaces[static_cast<size_t>(i) % 2];
-        auto* y = reinterpret_cast<uint8_t*>(s.ptr);
-        Frame f = Frame::wrap(PixelFormat::NV12, 320, 240, MemoryType::Cuda, {y, y + s.pitch * 240, nullptr},
-                              {static_cast<int>(s.pitch), static_cast<int>(s.pitch), 0});
-        enc.send_frame(f, {});
+        enc.send_frame(surfaces[static_cast<size_t>(i) % 2].frame(320, 240), {});
         while (enc.receive_packet()) {
         }
     }

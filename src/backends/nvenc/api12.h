@@ -42,12 +42,12 @@ constexpr uint32_t av1_qindex_of(int quantizer) {
 }
 // The quantizer whose qindex is nearest to `qindex`.
 constexpr int av1_quantizer_of(uint32_t qindex) {
+    auto distance = [qindex](int q) {
+        return av1_qindex_of(q) > qindex ? av1_qindex_of(q) - qindex : qindex - av1_qindex_of(q);
+    };
     int best = 0;
-    for (int q = 1; q <= 63; ++q) {
-        const uint32_t d = av1_qindex_of(q) > qindex ? av1_qindex_of(q) - qindex : qindex - av1_qindex_of(q);
-        const uint32_t b = av1_qindex_of(best) > qindex ? av1_qindex_of(best) - qindex : qindex - av1_qindex_of(best);
-        if (d < b) best = q;
-    }
+    for (int q = 1; q <= 63; ++q)
+        if (distance(q) < distance(best)) best = q;
     return best;
 }
 static_assert(av1_quantizer_of(av1_qindex_of(62)) == 62 && av1_quantizer_of(130) == 32, "qindex round trip");

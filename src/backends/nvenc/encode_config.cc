@@ -111,6 +111,8 @@ void build_session_params(const SessionHandle& s, const EncoderConfig& cfg, Sess
     const uint32_t ir_period = static_cast<uint32_t>(
         cfg.intra_refresh_period > 0 ? cfg.intra_refresh_period
                                      : (cfg.gop_length > 0 ? cfg.gop_length : std::max(1, cfg.fps_num / cfg.fps_den)));
+    // Frames one refresh wave is spread over: below the period, at most 16.
+    const uint32_t ir_frames = std::max<uint32_t>(1, std::min<uint32_t>(ir_period - 1, 16));
     if (cfg.codec == Codec::H264) {
         NV_ENC_CONFIG_H264& h = c.encodeCodecConfig.h264Config;
         h.idrPeriod = c.gopLength;
@@ -120,7 +122,7 @@ void build_session_params(const SessionHandle& s, const EncoderConfig& cfg, Sess
         if (cfg.intra_refresh) {
             h.enableIntraRefresh = 1;
             h.intraRefreshPeriod = ir_period;
-            h.intraRefreshCnt = std::max<uint32_t>(1, std::min<uint32_t>(ir_period - 1, 16));
+            h.intraRefreshCnt = ir_frames;
         }
         if (cfg.slices > 1) {
             h.sliceMode = 3;
@@ -141,7 +143,7 @@ void build_session_params(const SessionHandle& s, const EncoderConfig& cfg, Sess
         if (cfg.intra_refresh) {
             h.enableIntraRefresh = 1;
             h.intraRefreshPeriod = ir_period;
-            h.intraRefreshCnt = std::max<uint32_t>(1, std::min<uint32_t>(ir_period - 1, 16));
+            h.intraRefreshCnt = ir_frames;
         }
         if (cfg.slices > 1) {
             h.sliceMode = 3;
@@ -161,7 +163,7 @@ void build_session_params(const SessionHandle& s, const EncoderConfig& cfg, Sess
         if (cfg.intra_refresh) {
             a.enableIntraRefresh = 1;
             a.intraRefreshPeriod = ir_period;
-            a.intraRefreshCnt = std::max<uint32_t>(1, std::min<uint32_t>(ir_period - 1, 16));
+            a.intraRefreshCnt = ir_frames;
         }
         if (cfg.color.specified()) {
             a.colorPrimaries = static_cast<uint32_t>(cfg.color.primaries);

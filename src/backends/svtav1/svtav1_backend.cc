@@ -11,6 +11,7 @@ extern "C" {
 
 #include "backends/backends.h"
 #include "backends/software_common.h"
+#include "backends/svtav1/svtav1_structure.h"
 #include "nvcast/log.h"
 
 namespace nvcast {
@@ -41,12 +42,8 @@ std::string svt_error(EbErrorType e) {
     return hex;
 }
 
-bool uses_low_delay(const EncoderConfig& c) {
-    return c.tuning == Tuning::LowLatency || c.tuning == Tuning::UltraLowLatency || c.rc.mode == RateControlMode::CBR;
-}
-
 bool can_force_keyframes(const EncoderConfig& c) {
-    return !uses_low_delay(c) && (c.rc.mode == RateControlMode::CQP || c.rc.mode == RateControlMode::ConstantQuality);
+    return !svtav1_uses_low_delay(c) && (c.rc.mode == RateControlMode::CQP || c.rc.mode == RateControlMode::ConstantQuality);
 }
 
 // Everything SVT-AV1 1.4 cannot do, checked before the session opens.
@@ -76,7 +73,7 @@ void configure(EbSvtAv1EncConfiguration& cfg, const EncoderConfig& c) {
 
     // Low-latency tunings and CBR use SVT-AV1's low-delay structure (no reordering). Otherwise
     // SVT-AV1 works in random access, which always reorders; b_frames picks the hierarchy depth.
-    if (uses_low_delay(c)) {
+    if (svtav1_uses_low_delay(c)) {
         cfg.pred_structure = SVT_AV1_PRED_LOW_DELAY_B;
     } else {
         cfg.pred_structure = SVT_AV1_PRED_RANDOM_ACCESS;
@@ -88,7 +85,7 @@ void configure(EbSvtAv1EncConfiguration& cfg, const EncoderConfig& c) {
         // Forced key frames are supported in random access with CQP/CRF only (SVT-AV1 1.4).
         cfg.force_key_frames = can_force_keyframes(c);
     }
-    if (uses_low_delay(c)) cfg.look_ahead_distance = 0;
+    if (svtav1_uses_low_delay(c)) cfg.look_ahead_distance = 0;
     // SVT-AV1 ignores forced key frames under "no intra update" (-1), so where forcing is
     // possible an infinite GOP is a period longer than any stream.
     constexpr int32_t kEndlessPeriod = (1 << 30) - 1;
