@@ -184,6 +184,12 @@ void print_json(const EncodeArgs& args, const EncoderConfig& c, const std::strin
 }
 #endif
 
+// "x264", or "nvh264 (CUDA on NVIDIA H200)" where the backend says where it ran.
+std::string backend_label(const Encoder& encoder) {
+    const std::string engine = encoder.engine();
+    return encoder.backend_name() + (engine.empty() ? "" : " (" + engine + ")");
+}
+
 int run_encode(const EncodeArgs& args) {
     auto source = open_input(args.input);
     Preparation prep = plan_preparation(args.prepare, source->info());
@@ -245,11 +251,11 @@ int run_encode(const EncodeArgs& args) {
 
 #ifdef NVCAST_HAVE_JSON
     if (args.json) {
-        print_json(args, config, encoder.backend_name(), opened.selection, stats);
+        print_json(args, config, backend_label(encoder), opened.selection, stats);
         return 0;
     }
 #endif
-    print_summary(args, config, encoder.backend_name(), stats);
+    print_summary(args, config, backend_label(encoder), stats);
     return 0;
 }
 

@@ -1,5 +1,5 @@
 // Backend registry: which encoders exist in this build, which work on this
-// machine, and `auto` selection (nvenc -> cuda -> software) with a reason.
+// machine, and `auto` selection (nvenc -> nvh264 on a GPU -> software) with a reason.
 #pragma once
 
 #include <memory>
@@ -23,6 +23,10 @@ struct BackendInfo {
     std::string reason;        // why not available (empty when available)
     std::string version;       // library/driver version where known
     std::vector<BackendCodecInfo> codecs;
+    // Available, but `auto` tries it only after every other backend, saying why (nvh264 without
+    // a CUDA device runs its CPU reference, far slower than the software encoders).
+    bool auto_last = false;
+    std::string auto_last_reason;
 };
 
 class Backend {

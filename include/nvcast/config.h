@@ -57,10 +57,18 @@ struct EncoderConfig {
     int slices = 1;
     ColorDescription color;                 // written into VUI / sequence header when specified
     int threads = 0;                        // 0 = library default
+    // The CUDA stream (a cudaStream_t) on which the caller produces MemoryType::Cuda frames: backends
+    // that read device frames order their reads after the work queued there. nullptr: the legacy
+    // default stream.
+    void* cuda_stream = nullptr;
 };
 
 // Throws Error(InvalidArgument) naming the field and allowed range.
 void validate(const EncoderConfig& config);
+
+// Frames per intra-refresh cycle: intra_refresh_period, else the GOP length, else one second
+// of frames (rounded up, at least 1). Every backend uses this one rule.
+int intra_refresh_period_of(const EncoderConfig& config) noexcept;
 
 // Output delay in frames implied by the config (0 for low-latency tunings without B-frames).
 bool wants_zero_latency(const EncoderConfig& config) noexcept;

@@ -49,6 +49,9 @@ public:
     virtual std::string backend_name() const = 0;
     const EncoderConfig& config() const noexcept { return config_; }
     virtual Capabilities capabilities() const = 0;
+    // Where this session encodes when the backend has a choice (nvh264: "CUDA on NVIDIA H200" or
+    // "CPU reference (...)"); empty otherwise.
+    virtual std::string engine() const { return {}; }
 
     // Queues a frame. Its size and format must match the config; throws Error otherwise.
     virtual void send_frame(const Frame& frame, const FrameOptions& options = {}) = 0;

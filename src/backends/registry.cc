@@ -1,4 +1,5 @@
 #include <string>
+#include <utility>
 
 #include "backends/backends.h"
 #include "nvcast/error.h"
@@ -7,11 +8,15 @@
 namespace nvcast {
 
 const std::vector<const Backend*>& registered_backends() {
-    // `auto` preference order: hardware first, then software, then nvcast's own CPU reference.
+    // `auto` preference order: NVENC hardware, nvcast's own H.264 encoder on a CUDA GPU, then
+    // software. Without a GPU nvh264 says so in its probe (auto_last) and is tried last.
     static const std::vector<const Backend*> backends = [] {
         std::vector<const Backend*> list;
 #ifdef NVCAST_HAVE_BACKEND_NVENC
         list.push_back(&nvenc_backend());
+#endif
+#ifdef NVCAST_HAVE_BACKEND_NVH264
+        list.push_back(&nvh264_backend());
 #endif
 #ifdef NVCAST_HAVE_BACKEND_X264
         list.push_back(&x264_backend());
@@ -21,11 +26,6 @@ const std::vector<const Backend*>& registered_backends() {
 #endif
 #ifdef NVCAST_HAVE_BACKEND_SVTAV1
         list.push_back(&svtav1_backend());
-#endif
-        // nvcast's own H.264 engine runs as a CPU reference until its CUDA port lands,
-        // ~25x slower than x264: last resort for `auto`.
-#ifdef NVCAST_HAVE_BACKEND_NVH264
-        list.push_back(&nvh264_backend());
 #endif
         return list;
     }();
@@ -64,8 +64,8 @@ OpenedEncoder open_encoder(std::string_view name, const EncoderConfig& config) {
     validate(config);
     if (name == "auto") {
         std::string skipped;
-        for (const Backend* b : registered_backends()) {
-            const BackendInfo info = b->probe();
+        std::vector<std::pair<const Backend*, BackendInfo>> last;  // auto_last backends, tried after the rest
+        auto try_open = [&](const Backend* b, const BackendInfo& info) -> std::unique_ptr<Encoder> {
             std::string why;
             if (!info.available) {
                 why = info.reason;
@@ -73,16 +73,31 @@ OpenedEncoder open_encoder(std::string_view name, const EncoderConfig& config) {
                 why = "no " + std::string(to_string(config.codec));
             } else {
                 try {
-                    OpenedEncoder opened{b->create(config), ""};
-                    opened.selection = "auto: picked " + info.name + " for " + std::string(to_string(config.codec)) +
-                                       (skipped.empty() ? "" : " (skipped " + skipped + ")");
-                    return opened;
+                    return b->create(config);
                 } catch (const Error& e) {
                     why = e.what();
                 }
             }
             skipped += (skipped.empty() ? "" : "; ") + info.name + ": " + why;
+            return nullptr;
+        };
+        auto opened = [&](std::unique_ptr<Encoder> encoder, const BackendInfo& info) {
+            OpenedEncoder o{std::move(encoder), ""};
+            o.selection = "auto: picked " + info.name + " for " + std::string(to_string(config.codec)) +
+                          (skipped.empty() ? "" : " (skipped " + skipped + ")");
+            return o;
+        };
+        for (const Backend* b : registered_backends()) {
+            BackendInfo info = b->probe();
+            if (info.available && info.auto_last && supports_codec(info, config.codec)) {
+                skipped += (skipped.empty() ? "" : "; ") + info.name + ": " + info.auto_last_reason + ", tried last";
+                last.emplace_back(b, std::move(info));
+                continue;
+            }
+            if (auto encoder = try_open(b, info)) return opened(std::move(encoder), info);
         }
+        for (const auto& [b, info] : last)
+            if (auto encoder = try_open(b, info)) return opened(std::move(encoder), info);
         throw Error(ErrorCode::Unavailable, "auto: no backend can encode " + std::string(to_string(config.codec)) +
                                                 (skipped.empty() ? " (none compiled in)" : " (" + skipped + ")"));
     }

@@ -1,5 +1,6 @@
 #include "nvcast/config.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -106,6 +107,13 @@ int64_t parse_bitrate(std::string_view text) {
         throw Error(ErrorCode::InvalidArgument,
                     "bitrate '" + std::string(text) + "' is out of range (allowed: 1 bit/s .. 1000G)");
     return static_cast<int64_t>(std::llround(bps));
+}
+
+int intra_refresh_period_of(const EncoderConfig& c) noexcept {
+    if (c.intra_refresh_period > 0) return c.intra_refresh_period;
+    if (c.gop_length > 0) return c.gop_length;
+    const int fps_den = c.fps_den > 0 ? c.fps_den : 1;
+    return std::max(1, (c.fps_num + fps_den - 1) / fps_den);
 }
 
 bool wants_zero_latency(const EncoderConfig& config) noexcept {

@@ -108,9 +108,7 @@ void build_session_params(const SessionHandle& s, const EncoderConfig& cfg, Sess
     if (cfg.b_frames == 0) c.rcParams.zeroReorderDelay = 1;
 
     const bool yuv444 = cfg.chroma == ChromaFormat::YUV444;
-    const uint32_t ir_period = static_cast<uint32_t>(
-        cfg.intra_refresh_period > 0 ? cfg.intra_refresh_period
-                                     : (cfg.gop_length > 0 ? cfg.gop_length : std::max(1, cfg.fps_num / cfg.fps_den)));
+    const uint32_t ir_period = static_cast<uint32_t>(intra_refresh_period_of(cfg));
     // Frames one refresh wave is spread over: below the period, at most 16.
     const uint32_t ir_frames = std::max<uint32_t>(1, std::min<uint32_t>(ir_period - 1, 16));
     if (cfg.codec == Codec::H264) {

@@ -4,10 +4,14 @@
 
 #include <cstdint>
 
+// NVCAST_HD: small per-block arithmetic, always inlined. NVCAST_HD_FN: larger per-macroblock
+// functions (mode decision, motion search, CAVLC) that host and device share but need not inline.
 #if defined(__CUDACC__)
 #define NVCAST_HD __host__ __device__ __forceinline__
+#define NVCAST_HD_FN __host__ __device__ inline
 #else
 #define NVCAST_HD inline
+#define NVCAST_HD_FN inline
 #endif
 
 namespace nvcast::nvh264 {
@@ -22,8 +26,11 @@ NVCAST_HD int median3(int a, int b, int c) { return imax(imin(a, b), imin(imax(a
 struct Mv {
     int16_t x = 0;
     int16_t y = 0;
-    friend bool operator==(const Mv&, const Mv&) = default;
+    NVCAST_HD friend bool operator==(Mv a, Mv b) { return a.x == b.x && a.y == b.y; }
+    NVCAST_HD friend bool operator!=(Mv a, Mv b) { return !(a == b); }
 };
+
+NVCAST_HD Mv make_mv(int x, int y) { return Mv{static_cast<int16_t>(x), static_cast<int16_t>(y)}; }
 
 enum MbType : uint8_t {
     kMbI16x16,
@@ -37,11 +44,18 @@ enum MbType : uint8_t {
 
 NVCAST_HD bool is_intra(uint8_t type) { return type == kMbI16x16 || type == kMbI4x4; }
 
-// Coding order of luma 4x4 blocks (luma4x4BlkIdx) -> raster index y4*4+x4 and back.
-constexpr uint8_t kBlkToRaster[16] = {0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15};
-constexpr uint8_t kRasterToBlk[16] = {0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15};
+// Coding order of luma 4x4 blocks (luma4x4BlkIdx) -> raster index y4*4+x4. The mapping is its
+// own inverse, so raster_to_blk is the same table. Tables live in functions so device code can use them.
+NVCAST_HD int blk_to_raster(int blk) {
+    constexpr uint8_t t[16] = {0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15};
+    return t[blk];
+}
+NVCAST_HD int raster_to_blk(int raster) { return blk_to_raster(raster); }
 // Zig-zag scan of a 4x4 block (frame macroblocks): scan position -> raster index.
-constexpr uint8_t kZigzag4x4[16] = {0, 1, 4, 8, 5, 2, 3, 6, 9, 12, 13, 10, 7, 11, 14, 15};
+NVCAST_HD int zigzag4x4(int pos) {
+    constexpr uint8_t t[16] = {0, 1, 4, 8, 5, 2, 3, 6, 9, 12, 13, 10, 7, 11, 14, 15};
+    return t[pos];
+}
 
 // Everything the later stages need to know about one coded macroblock.
 struct MbInfo {

@@ -1,67 +1,10 @@
 #include "backends/nvh264/deblock.h"
 
-#include "backends/nvh264/deblock_filter.h"
-#include "backends/nvh264/transform.h"
-
 namespace nvcast::nvh264 {
-namespace {
 
-// Boundary strength between 4x4 blocks p (in mp at raster rp) and q (in mq at rq).
-int boundary_strength(const MbInfo& mp, int rp, const MbInfo& mq, int rq, bool mb_edge) {
-    if (is_intra(mp.type) || is_intra(mq.type)) return mb_edge ? 4 : 3;
-    if (mp.nnz[rp] || mq.nnz[rq]) return 2;
-    const Mv a = mp.mv[rp], b = mq.mv[rq];
-    if (iabs(a.x - b.x) >= 4 || iabs(a.y - b.y) >= 4) return 1;
-    return 0;
-}
-
-}  // namespace
-
-void deblock_stage(FrameContext& f, const DeblockParams& prm) {
-    Plane* planes[3] = {&f.rec->y, &f.rec->u, &f.rec->v};
+void deblock_stage(const FrameContext& f, const DeblockParams& params) {
     for (int mby = 0; mby < f.mb_h; ++mby)
-        for (int mbx = 0; mbx < f.mb_w; ++mbx) {
-            const MbInfo& mq = f.mb(mbx, mby);
-            for (int dir = 0; dir < 2; ++dir) {  // 0: vertical edges, 1: horizontal edges
-                for (int e = 0; e < 4; ++e) {
-                    const bool mb_edge = e == 0;
-                    if (mb_edge && (dir == 0 ? mbx == 0 : mby == 0)) continue;
-                    const MbInfo& mp = mb_edge ? (dir == 0 ? f.mb(mbx - 1, mby) : f.mb(mbx, mby - 1)) : mq;
-                    int bs[4];
-                    for (int k = 0; k < 4; ++k) {
-                        const int rq = dir == 0 ? k * 4 + e : e * 4 + k;
-                        const int rp = dir == 0 ? (mb_edge ? k * 4 + 3 : rq - 1) : (mb_edge ? 12 + k : rq - 4);
-                        bs[k] = boundary_strength(mp, rp, mq, rq, mb_edge);
-                    }
-                    const int qp_av = (mp.qp + mq.qp + 1) >> 1;
-                    for (int c = 0; c < 3; ++c) {
-                        if (c > 0 && (e & 1)) continue;  // chroma edges: luma edges 0 and 2 (8 samples apart)
-                        const int qpl = c == 0 ? qp_av : (chroma_qp(mp.qp) + chroma_qp(mq.qp) + 1) >> 1;
-                        const int ia = clip3(0, 51, qpl + prm.alpha_offset), ib = clip3(0, 51, qpl + prm.beta_offset);
-                        const int alpha = deblock_alpha(ia), beta = deblock_beta(ib);
-                        if (alpha == 0 || beta == 0) continue;
-                        Plane& pl = *planes[c];
-                        const int size = c == 0 ? 16 : 8;
-                        const int off = c == 0 ? e * 4 : (e / 2) * 4;
-                        for (int i = 0; i < size; ++i) {
-                            const int b = bs[c == 0 ? i / 4 : i / 2];
-                            if (b == 0) continue;
-                            const int tc0 = b < 4 ? deblock_tc0(ia, b) : 0;
-                            uint8_t* q0;
-                            int step;
-                            if (dir == 0) {
-                                q0 = pl.row(mby * size + i) + mbx * size + off;
-                                step = 1;
-                            } else {
-                                q0 = pl.row(mby * size + off) + mbx * size + i;
-                                step = pl.stride;
-                            }
-                            filter_line(q0, step, b, alpha, beta, tc0, c > 0);
-                        }
-                    }
-                }
-            }
-        }
+        for (int mbx = 0; mbx < f.mb_w; ++mbx) deblock_mb(f, params, mbx, mby);
 }
 
 }  // namespace nvcast::nvh264

@@ -1,9 +1,10 @@
 // nvh264: the state one frame's stages share — source and reconstruction,
 // per-macroblock decisions, slice layout — and neighbour availability.
+// Plain data with pointers: the CPU reference fills it with host buffers, the
+// CUDA engine with device buffers, and the per-macroblock code reads it the same way.
 #pragma once
 
 #include <cstddef>
-#include <vector>
 
 #include "backends/nvh264/common.h"
 #include "backends/nvh264/picture.h"
@@ -28,20 +29,25 @@ struct EncodeTools {
     int slices = 1;
 };
 
+// Costs are SATD + lambda x bits; lambda x bits is looked up (integers only, so host and
+// device agree exactly). Bit counts at or beyond the table's end cost its last entry.
+constexpr int kMaxCostBits = 128;
+
 struct FrameContext {
     int mb_w = 0, mb_h = 0;
     bool p_slice = false;
     int qp = 26;
-    double lambda = 1;          // for SATD + lambda * bits
+    int slices = 1;             // runs of whole macroblock rows, 1..mb_h
     EncodeTools tools;
-    const Picture* src = nullptr;
-    Picture* rec = nullptr;     // reconstruction before deblocking
-    const RefPicture* ref = nullptr;
-    std::vector<MbInfo> mbs;
-    std::vector<uint16_t> slice_of_row;  // slices are runs of whole MB rows
-    std::vector<int> slice_first_row;
-    std::vector<MotionResult> motion;
-    std::vector<uint8_t> force_intra;    // per MB (intra refresh)
+    int lambda_bits[kMaxCostBits] = {};
+    PictureView src;
+    PictureView rec;            // reconstruction before deblocking
+    RefView ref;                // valid when p_slice
+    MbInfo* mbs = nullptr;
+    MotionResult* motion = nullptr;
+    const MotionResult* prev_motion = nullptr;  // previous P frame's results; null after an intra frame
+    // Intra refresh: macroblock columns [refresh_col0, refresh_col_end) are coded intra.
+    int refresh_col0 = 0, refresh_col_end = 0;
     // Gradual decoder refresh: macroblock columns [0, gdr_cols) are already refreshed and may only
     // reference luma columns x < gdr_limit of the reference (which were refreshed, minus the samples
     // deblocking mixed with unrefreshed ones); in column gdr_i4_col Intra 4x4 block (3,0) must not read
@@ -50,34 +56,43 @@ struct FrameContext {
     int gdr_limit = 0;
     int gdr_i4_col = -1;
 
+    // Fills lambda_bits for qp (lambda = 0.9 x 2^((QP-12)/6), SATD domain). Host only.
+    void set_qp(int new_qp);
+
+    NVCAST_HD int cost_bits(int bits) const { return lambda_bits[bits < kMaxCostBits ? bits : kMaxCostBits - 1]; }
+
     // Whether a block at luma x of width w in macroblock column mbx may use vector mv.
-    bool mv_allowed(int mbx, int x, int w, Mv mv) const {
+    NVCAST_HD bool mv_allowed(int mbx, int x, int w, Mv mv) const {
         return mbx >= gdr_cols || x + (mv.x >> 2) + w + 3 <= gdr_limit;
     }
+    NVCAST_HD bool forced_intra(int mbx) const { return !p_slice || (mbx >= refresh_col0 && mbx < refresh_col_end); }
 
-    MbInfo& mb(int x, int y) { return mbs[static_cast<size_t>(y) * mb_w + x]; }
-    const MbInfo& mb(int x, int y) const { return mbs[static_cast<size_t>(y) * mb_w + x]; }
+    // Slice s starts at row s * mb_h / slices; slice_of_row is its inverse.
+    NVCAST_HD int slice_first_row(int s) const { return s * mb_h / slices; }
+    NVCAST_HD int slice_of_row(int y) const { return ((y + 1) * slices + mb_h - 1) / mb_h - 1; }
+
+    NVCAST_HD MbInfo& mb(int x, int y) const { return mbs[static_cast<ptrdiff_t>(y) * mb_w + x]; }
 
     // Macroblock (x, y) is available to (cx, cy): inside the picture and in the same slice.
     // Callers only ask for left / top / top-left / top-right neighbours, which every stage
     // order used here (raster, wavefront) has finished.
-    bool mb_available(int x, int y, int cx, int cy) const {
+    NVCAST_HD bool mb_available(int x, int y, int cx, int cy) const {
         if (x < 0 || y < 0 || x >= mb_w || y >= mb_h) return false;
         if (y > cy || (y == cy && x >= cx)) return false;
-        return slice_of_row[y] == slice_of_row[cy];
+        return slice_of_row(y) == slice_of_row(cy);
     }
 
     // 4x4 block at (bx, by) relative to macroblock (mbx, mby), in 4x4 units (-1..4), is
     // available to the block / partition starting at coding index cur_blk of that macroblock.
-    bool block_available(int mbx, int mby, int bx, int by, int cur_blk) const {
-        if (bx >= 0 && bx < 4 && by >= 0 && by < 4) return kRasterToBlk[by * 4 + bx] < cur_blk;
+    NVCAST_HD bool block_available(int mbx, int mby, int bx, int by, int cur_blk) const {
+        if (bx >= 0 && bx < 4 && by >= 0 && by < 4) return raster_to_blk(by * 4 + bx) < cur_blk;
         if (by >= 4 || (bx >= 4 && by >= 0)) return false;
         const int nx = mbx + (bx < 0 ? -1 : (bx >= 4 ? 1 : 0)), ny = mby + (by < 0 ? -1 : 0);
         return mb_available(nx, ny, mbx, mby);
     }
 
     // The MbInfo holding 4x4 block (bx, by) relative to macroblock (mbx, mby) and its raster index there.
-    const MbInfo& block_owner(int mbx, int mby, int bx, int by, int& raster) const {
+    NVCAST_HD const MbInfo& block_owner(int mbx, int mby, int bx, int by, int& raster) const {
         const int nx = mbx + (bx < 0 ? -1 : (bx >= 4 ? 1 : 0)), ny = mby + (by < 0 ? -1 : (by >= 4 ? 1 : 0));
         raster = ((by + 4) & 3) * 4 + ((bx + 4) & 3);
         return mb(nx, ny);

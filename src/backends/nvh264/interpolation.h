@@ -6,13 +6,31 @@
 
 namespace nvcast::nvh264 {
 
-// Builds the half-sample planes of a reference picture (a whole-frame stage: one thread per sample on the GPU).
-void build_half_planes(RefPicture& ref);
-
 NVCAST_HD int tap6(int a, int b, int c, int d, int e, int f) { return a - 5 * b + 20 * c + 20 * d - 5 * e + f; }
 
+// Unrounded horizontal half sample b1 at (x + 1/2, y) of the full-sample plane g.
+NVCAST_HD int half_b1(const PlaneView& g, int x, int y) {
+    return tap6(g.clamped(x - 2, y), g.clamped(x - 1, y), g.clamped(x, y), g.clamped(x + 1, y), g.clamped(x + 2, y),
+                g.clamped(x + 3, y));
+}
+
+// The three half samples b, h, j at (x, y) of the padded half-sample planes (x, y may lie in the border).
+NVCAST_HD void half_samples_at(const RefView& r, int x, int y) {
+    const PlaneView& g = r.pic.y;
+    r.half_h.at(x, y) = clip_pixel((half_b1(g, x, y) + 16) >> 5);
+    const int h1 = tap6(g.clamped(x, y - 2), g.clamped(x, y - 1), g.clamped(x, y), g.clamped(x, y + 1),
+                        g.clamped(x, y + 2), g.clamped(x, y + 3));
+    r.half_v.at(x, y) = clip_pixel((h1 + 16) >> 5);
+    const int j1 = tap6(half_b1(g, x, y - 2), half_b1(g, x, y - 1), half_b1(g, x, y), half_b1(g, x, y + 1),
+                        half_b1(g, x, y + 2), half_b1(g, x, y + 3));
+    r.half_hv.at(x, y) = clip_pixel((j1 + 512) >> 10);
+}
+
+// Builds the half-sample planes of a reference picture (a whole-frame stage: one thread per sample on the GPU).
+void build_half_planes(const RefView& ref);
+
 // One luma prediction sample at integer position (xi, yi) with fraction (fx, fy) in quarter samples.
-inline int luma_qpel_sample(const RefPicture& r, int xi, int yi, int fx, int fy) {
+NVCAST_HD int luma_qpel_sample(const RefView& r, int xi, int yi, int fx, int fy) {
     auto G = [&](int dx, int dy) -> int { return r.pic.y.clamped(xi + dx, yi + dy); };
     auto B = [&](int dx, int dy) -> int { return r.half_h.clamped(xi + dx, yi + dy); };
     auto H = [&](int dx, int dy) -> int { return r.half_v.clamped(xi + dx, yi + dy); };
@@ -38,14 +56,14 @@ inline int luma_qpel_sample(const RefPicture& r, int xi, int yi, int fx, int fy)
 }
 
 // Luma prediction block of w x h at (x, y) displaced by mv (quarter samples), into dst with stride ds.
-inline void predict_luma(const RefPicture& r, int x, int y, int w, int h, Mv mv, uint8_t* dst, int ds) {
+NVCAST_HD void predict_luma(const RefView& r, int x, int y, int w, int h, Mv mv, uint8_t* dst, int ds) {
     const int xi = x + (mv.x >> 2), yi = y + (mv.y >> 2), fx = mv.x & 3, fy = mv.y & 3;
     for (int j = 0; j < h; ++j)
         for (int i = 0; i < w; ++i) dst[j * ds + i] = static_cast<uint8_t>(luma_qpel_sample(r, xi + i, yi + j, fx, fy));
 }
 
 // Chroma prediction (4:2:0): block of w x h chroma samples at chroma (x, y); mv in luma quarter samples.
-inline void predict_chroma(const Plane& p, int x, int y, int w, int h, Mv mv, uint8_t* dst, int ds) {
+NVCAST_HD void predict_chroma(const PlaneView& p, int x, int y, int w, int h, Mv mv, uint8_t* dst, int ds) {
     const int xi = x + (mv.x >> 3), yi = y + (mv.y >> 3), fx = mv.x & 7, fy = mv.y & 7;
     for (int j = 0; j < h; ++j)
         for (int i = 0; i < w; ++i) {

@@ -8,8 +8,9 @@
 
 namespace nvcast::nvh264 {
 
-Capabilities nvh264_capabilities() {
+Capabilities nvh264_capabilities(bool on_gpu) {
     Capabilities c;
+    c.device_frames = on_gpu;
     c.max_width = 543 * 16;  // Level 5.2: at most sqrt(8 * 36864) macroblocks per side
     c.max_height = 543 * 16;
     c.min_width = 16;
@@ -72,12 +73,13 @@ const EncoderConfig& checked(const EncoderConfig& c, const Options& o) {
 NvH264Encoder::NvH264Encoder(const EncoderConfig& config, const Options& options)
     : Encoder(checked(config, options)), frames_(config, options) {}
 
-Capabilities NvH264Encoder::capabilities() const { return nvh264_capabilities(); }
+Capabilities NvH264Encoder::capabilities() const { return nvh264_capabilities(frames_.on_gpu()); }
 
 void NvH264Encoder::send_frame(const Frame& frame, const FrameOptions& options) {
     if (flushed_) throw Error(ErrorCode::InvalidState, "nvh264: send_frame after flush");
-    if (frame.memory() != MemoryType::Host)
-        throw Error(ErrorCode::Unsupported, "nvh264: the CPU reference encoder needs host frames");
+    if (frame.memory() == MemoryType::Cuda && !frames_.on_gpu())
+        throw Error(ErrorCode::Unsupported, "nvh264: CUDA frames need the CUDA engine; this encoder runs the " +
+                                                frames_.engine_description());
     if (frame.format() != config_.input_format || frame.width() != config_.width || frame.height() != config_.height)
         throw Error(ErrorCode::InvalidArgument,
                     "nvh264: frame " + std::to_string(frame.width()) + "x" + std::to_string(frame.height()) + " " +
@@ -122,10 +124,15 @@ public:
     BackendInfo probe() const override {
         BackendInfo info;
         info.name = "nvh264";
-        info.description = "nvcast's own H.264 encoder (Constrained Baseline, CAVLC; CPU reference of the CUDA path)";
+        std::string why_not, device;
+        const bool gpu = nvh264::cuda_engine_usable(why_not, &device);
+        info.description = "nvcast's own H.264 encoder (Constrained Baseline, CAVLC), running " +
+                           (gpu ? "on CUDA (" + device + ")" : "its CPU reference (" + why_not + ")");
         info.available = true;
-        info.version = "0.1";
-        info.codecs.push_back({Codec::H264, nvh264::nvh264_capabilities()});
+        info.version = "0.2";
+        info.codecs.push_back({Codec::H264, nvh264::nvh264_capabilities(gpu)});
+        info.auto_last = !gpu;
+        info.auto_last_reason = "CPU reference only (" + why_not + ")";
         return info;
     }
     std::unique_ptr<Encoder> create(const EncoderConfig& config) const override {

@@ -19,6 +19,7 @@ public:
 
     std::string backend_name() const override { return "nvh264"; }
     Capabilities capabilities() const override;
+    std::string engine() const override { return frames_.engine_description(); }
     void send_frame(const Frame& frame, const FrameOptions& options = {}) override;
     std::optional<Packet> receive_packet() override;
     void flush() override { flushed_ = true; }
@@ -28,6 +29,8 @@ public:
     // Reconstruction of the most recently encoded frame (what a decoder outputs), I420 host frame.
     Frame last_reconstruction() const { return frames_.reconstruction(); }
     const FrameEncoder& frame_encoder() const { return frames_; }
+    FrameSnapshot snapshot() const { return frames_.snapshot(); }
+    std::vector<std::pair<std::string, double>> stage_times() const { return frames_.stage_times(); }
 
 private:
     FrameEncoder frames_;
@@ -35,6 +38,7 @@ private:
     bool flushed_ = false;
 };
 
-Capabilities nvh264_capabilities();
+// What nvh264 can do here; device_frames when the CUDA engine is usable.
+Capabilities nvh264_capabilities(bool on_gpu);
 
 }  // namespace nvcast::nvh264

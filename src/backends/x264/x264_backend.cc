@@ -2,6 +2,7 @@
 // zero-latency tuning, 8/10-bit, 4:4:4, intra refresh, slices, live bitrate change.
 #include <algorithm>
 #include <cstdarg>
+#include <cstdint>  // x264.h uses the fixed-width types without including them
 #include <cstdio>
 #include <string>
 
@@ -96,8 +97,7 @@ x264_param_t make_params(const EncoderConfig& c) {
     p.i_keyint_min = c.gop_length == kInfiniteGop ? X264_KEYINT_MIN_AUTO : c.gop_length;
     if (c.intra_refresh) {
         p.b_intra_refresh = 1;
-        p.i_keyint_max = c.intra_refresh_period > 0 ? c.intra_refresh_period
-                                                    : (c.gop_length > 0 ? c.gop_length : c.fps_num / c.fps_den);
+        p.i_keyint_max = intra_refresh_period_of(c);
     }
     p.i_bframe = c.b_frames;
     if (c.b_frames == 0) p.i_bframe_adaptive = X264_B_ADAPT_NONE;

@@ -105,8 +105,7 @@ void configure(X265Params& p, const x265_api* api, const EncoderConfig& c) {
     if (c.gop_length != kInfiniteGop) p.set("min-keyint", c.gop_length);
     if (c.intra_refresh) {
         p.set("intra-refresh", "1");
-        p.set("keyint", c.intra_refresh_period > 0 ? c.intra_refresh_period
-                                                   : (c.gop_length > 0 ? c.gop_length : c.fps_num / c.fps_den));
+        p.set("keyint", intra_refresh_period_of(c));
     }
     p.set("bframes", c.b_frames);
     if (c.slices > 1) p.set("slices", c.slices);

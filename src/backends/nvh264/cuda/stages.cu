@@ -1,0 +1,129 @@
+// nvh264 CUDA engine: the picture stages as kernels over the shared per-macroblock code.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+
+#include "backends/nvh264/analysis.h"
+#include "backends/nvh264/cuda/launch_check.h"
+#include "backends/nvh264/cuda/stages.h"
+#include "backends/nvh264/deblock.h"
+#include "backends/nvh264/interpolation.h"
+#include "backends/nvh264/mb_decide.h"
+#include "backends/nvh264/motion_search.h"
+
+namespace nvcast::nvh264::cuda {
+namespace {
+
+constexpr int kWaveThreads = 32;
+
+int blocks_for(int n, int threads) { return (n + threads - 1) / threads; }
+
+// blockIdx.z selects the plane.
+__global__ void load_kernel(InputPlanes in, PictureView src) {
+    const PlaneView& p = src.plane(static_cast<int>(blockIdx.z));
+    const int x = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    const int y = static_cast<int>(blockIdx.y * blockDim.y + threadIdx.y);
+    if (x < p.width && y < p.height) p.row(y)[x] = load_sample(in, static_cast<int>(blockIdx.z), x, y);
+}
+
+__global__ void intra_complexity_kernel(PlaneView y, unsigned long long* total) {
+    const int bx = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x) * 8;
+    const int by = static_cast<int>(blockIdx.y * blockDim.y + threadIdx.y) * 8;
+    if (bx + 8 > y.width || by + 8 > y.height) return;
+    atomicAdd(total, static_cast<unsigned long long>(intra_block_complexity(y, bx, by)));
+}
+
+__global__ void motion_kernel(const FrameContext* f, unsigned long long* total) {
+    const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    if (i >= f->mb_w * f->mb_h) return;
+    motion_search_mb(*f, i % f->mb_w, i / f->mb_w);
+    atomicAdd(total, static_cast<unsigned long long>(f->motion[i].cost16));
+}
+
+// Macroblocks (x, y) with x + 2y == wave: their left, top-left, top and top-right neighbours
+// belong to earlier waves, which earlier launches on the same stream finished.
+__global__ void decide_wave_kernel(const FrameContext* f, int wave, int y_first) {
+    const int y = y_first + static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    const int x = wave - 2 * y;
+    if (y < f->mb_h && x >= 0 && x < f->mb_w) decide_and_reconstruct(*f, x, y);
+}
+
+__global__ void deblock_wave_kernel(const FrameContext* f, int wave, int y_first) {
+    const int y = y_first + static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    const int x = wave - 2 * y;
+    if (y < f->mb_h && x >= 0 && x < f->mb_w) deblock_mb(*f, DeblockParams{}, x, y);
+}
+
+__global__ void half_planes_kernel(RefView ref) {
+    const int pad = PaddedView::kPad;
+    const int x = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x) - pad;
+    const int y = static_cast<int>(blockIdx.y * blockDim.y + threadIdx.y) - pad;
+    if (x < ref.pic.y.width + pad && y < ref.pic.y.height + pad) half_samples_at(ref, x, y);
+}
+
+// One launch per anti-diagonal of the macroblock grid.
+template <class Kernel>
+void launch_waves(Kernel kernel, const FrameContext* f, const FrameContext& host_f, cudaStream_t stream,
+                  const char* name) {
+    const int waves = host_f.mb_w + 2 * (host_f.mb_h - 1);
+    for (int t = 0; t < waves; ++t) {
+        // Rows that hold a macroblock of this wave: x = t - 2y in [0, mb_w).
+        const int y_first = t < host_f.mb_w ? 0 : (t - host_f.mb_w) / 2 + 1;
+        const int y_last = std::min(host_f.mb_h - 1, t / 2);
+        kernel<<<blocks_for(y_last - y_first + 1, kWaveThreads), kWaveThreads, 0, stream>>>(f, t, y_first);
+    }
+    check_launch(name);
+}
+
+}  // namespace
+
+void launch_load(const InputPlanes& in, const PictureView& src, cudaStream_t stream) {
+    const dim3 block(32, 8);
+    load_kernel<<<dim3(blocks_for(src.y.width, 32), blocks_for(src.y.height, 8), 3), block, 0, stream>>>(in, src);
+    check_launch("nvh264 load kernel");
+}
+
+void launch_intra_complexity(const PictureView& src, unsigned long long* total, cudaStream_t stream) {
+    const dim3 block(16, 8);
+    intra_complexity_kernel<<<dim3(blocks_for(src.y.width / 8, 16), blocks_for(src.y.height / 8, 8)), block, 0,
+                              stream>>>(src.y, total);
+    check_launch("nvh264 intra analysis kernel");
+}
+
+void launch_motion_search(const FrameContext* f, const FrameContext& host_f, unsigned long long* total,
+                          cudaStream_t stream) {
+    const int n = host_f.mb_w * host_f.mb_h;
+    motion_kernel<<<blocks_for(n, 64), 64, 0, stream>>>(f, total);
+    check_launch("nvh264 motion search kernel");
+}
+
+void launch_wavefront(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream) {
+    launch_waves(decide_wave_kernel, f, host_f, stream, "nvh264 decision wavefront kernel");
+}
+
+void launch_deblock(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream) {
+    launch_waves(deblock_wave_kernel, f, host_f, stream, "nvh264 deblocking kernel");
+}
+
+void launch_half_planes(const RefView& ref, cudaStream_t stream) {
+    const int pad = PaddedView::kPad;
+    const dim3 block(32, 8);
+    half_planes_kernel<<<dim3(blocks_for(ref.pic.y.width + 2 * pad, 32), blocks_for(ref.pic.y.height + 2 * pad, 8)),
+                         block, 0, stream>>>(ref);
+    check_launch("nvh264 half-sample kernel");
+}
+
+size_t stage_stack_bytes() {
+    size_t most = 0;
+    const void* kernels[] = {reinterpret_cast<const void*>(motion_kernel), reinterpret_cast<const void*>(decide_wave_kernel),
+                             reinterpret_cast<const void*>(deblock_wave_kernel),
+                             reinterpret_cast<const void*>(half_planes_kernel)};
+    for (const void* k : kernels) {
+        cudaFuncAttributes a{};
+        gpu::cuda_check(cudaFuncGetAttributes(&a, k), "reading nvh264 kernel attributes");
+        most = std::max(most, a.localSizeBytes);
+    }
+    return most;
+}
+
+}  // namespace nvcast::nvh264::cuda
