@@ -5,8 +5,10 @@
 #include <string>
 
 #include "commands.h"
+#include "option_checks.h"
 #include "nvcast/convert.h"
 #include "encoder_options.h"
+#include "interrupt.h"
 #include "progress.h"
 
 #ifdef NVCAST_HAVE_JSON
@@ -46,6 +48,7 @@ struct EncodeStats {
     double seconds = 0;
     std::optional<Psnr> psnr;
     std::string prepare;  // summary of the frame preparation, empty when none ran
+    std::string interrupted;  // the signal that stopped the input early, empty when it ran to the end
     int64_t psnr_frames = 0;
 
     double fps() const { return seconds > 0 ? static_cast<double>(frames_in) / seconds : 0; }
@@ -162,6 +165,10 @@ void print_summary(const EncodeArgs& args, const EncoderConfig& c, const std::st
     for (const auto& [type, count] : s.types) std::printf(" %s=%lld", type.c_str(), static_cast<long long>(count));
     std::printf("\n");
     if (!s.prepare.empty()) std::printf("%s\n", s.prepare.c_str());
+    if (!s.interrupted.empty())
+        std::printf("interrupted by %s: stopped reading after %lld frames; every frame read was encoded and the output "
+                    "finalised\n",
+                    s.interrupted.c_str(), static_cast<long long>(s.frames_in));
     if (s.psnr)
         std::printf("PSNR vs input (%lld frames): Y %.2f dB  U %.2f dB  V %.2f dB  average %.2f dB\n",
                     static_cast<long long>(s.psnr_frames), s.psnr->y, s.psnr->u, s.psnr->v, s.psnr->average);
@@ -177,6 +184,7 @@ void print_json(const EncodeArgs& args, const EncoderConfig& c, const std::strin
                      {"seconds", s.seconds}, {"encode_fps", s.fps()}, {"bitrate", s.bitrate(c)},
                      {"average_qp", s.average_qp()}, {"frame_types", s.types}};
     if (!s.prepare.empty()) j["prepare"] = s.prepare;
+    if (!s.interrupted.empty()) j["interrupted"] = s.interrupted;
     if (s.psnr)
         j["psnr"] = {{"y", s.psnr->y}, {"u", s.psnr->u}, {"v", s.psnr->v}, {"average", s.psnr->average},
                      {"frames", s.psnr_frames}};
@@ -216,9 +224,10 @@ int run_encode(const EncodeArgs& args) {
             ++stats.types[std::string(to_string(packet->type))];
         }
     };
+    const InterruptGuard guard;
     const auto start = std::chrono::steady_clock::now();
     Frame frame;
-    while ((args.input.frames < 0 || stats.frames_in < args.input.frames) && source->read(frame)) {
+    while ((args.input.frames < 0 || stats.frames_in < args.input.frames) && !interrupted() && source->read(frame)) {
         if (prep.active) {
             const Frame prepared = prep.run(frame);
             encoder.send_frame(prepared);
@@ -247,16 +256,17 @@ int run_encode(const EncodeArgs& args) {
                         std::string(to_string(prep.converter->last_path())) +
                         (prep.converter->last_path() == ConvertPath::Gpu ? "" : " (" + FrameConverter::describe_gpu() + ")");
     }
+    if (interrupted()) stats.interrupted = interrupt_name();
     if (args.psnr) measure_psnr(args, prep, stats);
 
 #ifdef NVCAST_HAVE_JSON
     if (args.json) {
         print_json(args, config, backend_label(encoder), opened.selection, stats);
-        return 0;
+        return stats.interrupted.empty() ? 0 : interrupt_exit_code();
     }
 #endif
     print_summary(args, config, backend_label(encoder), stats);
-    return 0;
+    return stats.interrupted.empty() ? 0 : interrupt_exit_code();
 }
 
 }  // namespace
@@ -280,6 +290,7 @@ void add_encode_command(CLI::App& app, int& exit_code) {
                     "HDR -> SDR BT.709 tone curve: bt2390, hable, reinhard, clip (input must be PQ or HLG)")
         ->group("Frame preparation");
     cmd->add_option("--hdr-peak", args.prepare.peak, "HDR source peak luminance in cd/m^2 for --tonemap (default 1000)")
+        ->check(finite_in(1, 10000))
         ->group("Frame preparation");
     cmd->add_option("--input-transfer", args.prepare.input_transfer,
                     "Label the input as BT.2020 HDR with this transfer: pq or hlg")

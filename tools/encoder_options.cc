@@ -1,5 +1,7 @@
 #include "encoder_options.h"
 
+#include "option_checks.h"
+
 #include <charconv>
 
 namespace nvcast::cli {
@@ -82,12 +84,14 @@ void add_encoder_options(CLI::App& cmd, EncodeOptions& e) {
     cmd.add_option("--gop", e.gop, "Frames from one IDR to the next, or 'infinite'")->capture_default_str()->group(g);
     cmd.add_option("--bframes", e.bframes, "B-frames between references (0 = no reordering)")->capture_default_str()->group(g);
     cmd.add_flag("--intra-refresh", e.intra_refresh, "Periodic intra refresh instead of IDR frames")->group(g);
-    cmd.add_option("--intra-refresh-period", e.intra_refresh_period, "Frames per intra-refresh cycle")->group(g);
-    cmd.add_option("--slices", e.slices, "Slices per frame")->capture_default_str()->group(g);
+    cmd.add_option("--intra-refresh-period", e.intra_refresh_period, "Frames per intra-refresh cycle")
+        ->group(g)
+        ->check(integer_in(1, 100000));
+    cmd.add_option("--slices", e.slices, "Slices per frame")->capture_default_str()->group(g)->check(integer_in(1, 1024));
     cmd.add_option("--bit-depth", e.bit_depth, "Encoded bit depth, 8 or 10 (default: the input's)")->group(g);
     cmd.add_option("--chroma", e.chroma, "Encoded chroma format, 420 or 444 (default: the input's)")->group(g);
     cmd.add_option("--profile", e.profile, "Codec profile (default: chosen from bit depth and chroma)")->group(g);
-    cmd.add_option("--threads", e.threads, "Encoder threads (0 = library default)")->group(g);
+    cmd.add_option("--threads", e.threads, "Encoder threads (0 = library default)")->group(g)->check(integer_in(0, 1024));
 }
 
 std::unique_ptr<FrameSource> open_input(const InputOptions& in) {

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "commands.h"
+#include "option_checks.h"
+#include "interrupt.h"
 #include "nvcast/nvcast.h"
 #include "nvcast/rtp.h"
 #include "nvcast/stream.h"
@@ -135,7 +137,8 @@ int run_receive(const ReceiveArgs& args) {
     // Receive in short slices: a quiet 20 ms means a missing packet isn't coming (it would
     // have been reordered by now), so frames held behind it are released.
     auto last_packet = steady_clock::now();
-    while (args.frames < 0 || written < args.frames) {
+    const InterruptGuard guard;
+    while ((args.frames < 0 || written < args.frames) && !interrupted()) {
         auto packet = receiver.receive(milliseconds(20));
         if (!packet) {
             depayloader->expire();
@@ -163,6 +166,10 @@ int run_receive(const ReceiveArgs& args) {
     if (session.key) std::printf(", SRTP authentication failures %llu",
                                  static_cast<unsigned long long>(receiver.auth_failures()));
     std::printf("\n");
+    if (interrupted()) {
+        std::printf("interrupted by %s: the output holds every complete frame received\n", interrupt_name());
+        return interrupt_exit_code();
+    }
     if (!got_any) {
         std::fprintf(stderr, "nvcast: error: no RTP packets arrived on port %u within %.1f s\n", receiver.port(),
                      args.wait_s);
@@ -185,10 +192,14 @@ void add_receive_command(CLI::App& app, int& exit_code) {
     cmd->add_option("-o,--output", args.output, "Output file; its extension picks the format")->required();
     cmd->add_option("-c,--codec", args.codec, "h264, hevc or av1 (from the SDP when given)");
     cmd->add_option("--srtp", args.srtp_key, "SRTP key (40 base64 chars or 60 hex digits)");
-    cmd->add_option("--pt", args.payload_type, "Accept only this RTP payload type");
-    cmd->add_option("--wait", args.wait_s, "Seconds to wait for the first packet")->capture_default_str();
-    cmd->add_option("--timeout", args.timeout_s, "Seconds without packets that end the stream")->capture_default_str();
-    cmd->add_option("--frames", args.frames, "Stop after writing N frames");
+    cmd->add_option("--pt", args.payload_type, "Accept only this RTP payload type")->check(integer_in(0, 127));
+    cmd->add_option("--wait", args.wait_s, "Seconds to wait for the first packet")
+        ->capture_default_str()
+        ->check(finite_in(0.02, 86400));
+    cmd->add_option("--timeout", args.timeout_s, "Seconds without packets that end the stream")
+        ->capture_default_str()
+        ->check(finite_in(0.02, 86400));
+    cmd->add_option("--frames", args.frames, "Stop after writing N frames")->check(integer_in(1, 1000000000000));
     cmd->add_flag("--keep-damaged-gop", args.keep_damaged_gop,
                   "After an incomplete frame, keep writing the following frames instead of waiting for a keyframe");
     cmd->callback([&exit_code, cmd] {

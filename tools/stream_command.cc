@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "option_checks.h"
 #include "encoder_options.h"
+#include "interrupt.h"
 #include "nvcast/rtp.h"
 #include "nvcast/sdp.h"
 #include "nvcast/stream.h"
@@ -144,8 +146,9 @@ int run_stream(const StreamArgs& args) {
         }
     };
     const auto frame_period = std::chrono::duration<double>(static_cast<double>(config.fps_den) / config.fps_num);
+    const InterruptGuard guard;
     Frame frame;
-    while ((args.input.frames < 0 || frames < args.input.frames) && source->read(frame)) {
+    while ((args.input.frames < 0 || frames < args.input.frames) && !interrupted() && source->read(frame)) {
         if (!args.fast)
             std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(frame_period * frames));
         encoder.send_frame(frame);
@@ -166,6 +169,10 @@ int run_stream(const StreamArgs& args) {
                 static_cast<unsigned long long>(stats.bytes), static_cast<unsigned long long>(stats.rtcp_reports),
                 static_cast<unsigned long long>(stats.send_errors), stats.mean_frame_latency_ms,
                 stats.max_frame_latency_ms);
+    if (interrupted()) {
+        std::printf("interrupted by %s: every frame read was encoded and sent\n", interrupt_name());
+        return interrupt_exit_code();
+    }
     return stats.send_errors > 0 && stats.packets == 0 ? 1 : 0;
 }
 
@@ -189,7 +196,8 @@ void add_stream_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--srtp-generate", args.srtp_generate, "Encrypt with SRTP using a freshly generated key");
     cmd->add_flag("--print-key", args.print_key, "Print the SRTP key on stdout");
     cmd->add_flag("--sdp-only", args.sdp_only, "Write the SDP file and exit (start the receiver, then stream)");
-    cmd->add_option("--start-delay", args.start_delay_s, "Seconds to wait after writing the SDP before sending");
+    cmd->add_option("--start-delay", args.start_delay_s, "Seconds to wait after writing the SDP before sending")
+        ->check(finite_in(0, 3600));
     cmd->add_flag("--fast", args.fast, "Send as fast as the encoder goes instead of at the frame rate");
     cmd->add_option("--mtu", args.mtu, "Maximum RTP payload bytes per packet")->capture_default_str();
     cmd->add_option("--pt", args.payload_type, "RTP payload type (96..127)")->capture_default_str();

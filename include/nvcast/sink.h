@@ -31,7 +31,9 @@ public:
 
 // .h264/.264/.avc, .h265/.265/.hevc: Annex-B; .ivf: IVF (AV1); .obu: raw OBUs;
 // .mp4/.mov/.mkv/.ts: libavformat. Throws Error for an unknown extension, a codec
-// that doesn't fit the container, or an unwritable path.
+// that doesn't fit the container, or an unwritable path. A container for a stream whose size
+// is unknown (width/height 0, e.g. received RTP) is created at the first keyframe, from its
+// parameter sets.
 std::unique_ptr<PacketSink> open_sink(const std::string& path, const StreamInfo& info);
 
 }  // namespace nvcast

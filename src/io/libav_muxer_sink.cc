@@ -8,6 +8,7 @@ extern "C" {
 
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "io/sinks.h"
 #include "io/libav_error.h"
@@ -25,18 +26,28 @@ AVCodecID codec_id(Codec codec) {
     return AV_CODEC_ID_NONE;
 }
 
+// Why the muxer cannot carry the codec in a file players decode; empty when it can.
+std::string container_refuses(const AVOutputFormat* format, Codec codec) {
+    const std::string name = format->name;
+    // 0 means "cannot"; a negative answer means libavformat does not know, so let the muxer decide.
+    if (avformat_query_codec(format, codec_id(codec), FF_COMPLIANCE_NORMAL) == 0)
+        return "the " + name + " container cannot hold " + std::string(to_string(codec));
+    // FFmpeg's MPEG-TS muxer accepts AV1 but writes it as private data that no player decodes.
+    if (name == "mpegts" && codec == Codec::AV1)
+        return "MPEG-TS has no AV1 mapping that players decode (FFmpeg would write private data); use .mkv, .webm, "
+               ".mp4 or .ivf for AV1";
+    return {};
+}
+
 class LibavSink final : public PacketSink {
 public:
     LibavSink(const std::string& path, const StreamInfo& info, const char* format) : path_(path) {
         int err = avformat_alloc_output_context2(&ctx_, nullptr, format, path.c_str());
         if (err < 0 || !ctx_) throw Error(ErrorCode::Unsupported, "output '" + path + "': libavformat has no " + format + " muxer");
-        // 0 means "cannot"; a negative answer means libavformat does not know, so let the muxer decide.
-        if (avformat_query_codec(ctx_->oformat, codec_id(info.codec), FF_COMPLIANCE_NORMAL) == 0) {
-            const std::string name = ctx_->oformat->name;
+        if (const std::string why = container_refuses(ctx_->oformat, info.codec); !why.empty()) {
             avformat_free_context(ctx_);
             ctx_ = nullptr;
-            throw Error(ErrorCode::Unsupported, "output '" + path + "': the " + name + " container cannot hold " +
-                                                    std::string(to_string(info.codec)));
+            throw Error(ErrorCode::Unsupported, "output '" + path + "': " + why);
         }
         stream_ = avformat_new_stream(ctx_, nullptr);
         AVCodecParameters* par = stream_->codecpar;
@@ -117,6 +128,13 @@ private:
 };
 
 }  // namespace
+
+void check_container_codec(const std::string& path, Codec codec, const char* format) {
+    const AVOutputFormat* f = av_guess_format(format, nullptr, nullptr);
+    if (!f) throw Error(ErrorCode::Unsupported, "output '" + path + "': libavformat has no " + format + " muxer");
+    if (const std::string why = container_refuses(f, codec); !why.empty())
+        throw Error(ErrorCode::Unsupported, "output '" + path + "': " + why);
+}
 
 std::unique_ptr<PacketSink> open_libav_sink(const std::string& path, const StreamInfo& info, const char* format) {
     return std::make_unique<LibavSink>(path, info, format);

@@ -38,6 +38,7 @@ std::unique_ptr<PacketSink> open_sink(const std::string& path, const StreamInfo&
     if (ext == ".ts" || ext == ".m2ts") container = "mpegts";
     if (container) {
 #if NVCAST_HAVE_LIBAV
+        if (info.width <= 0 || info.height <= 0) return open_deferred_libav_sink(path, info, container);
         return open_libav_sink(path, info, container);
 #else
         throw Error(ErrorCode::Unsupported, "output '" + path +

@@ -51,6 +51,29 @@ TEST_F(CliErrors, ZeroOrNegativeBitrate) {
     expect_failure("encode synthetic:64x48@30:2 --rc cbr" + out(), "needs --bitrate");
 }
 
+// Issue 13, finding 4: container/codec pairs that would give an undecodable file are refused up front.
+TEST_F(CliErrors, ContainerThatCannotCarryTheCodec) {
+    expect_failure("encode synthetic:64x64@30:2 -c av1 -o " + dir.file("x.ts"), "MPEG-TS has no AV1 mapping");
+    expect_failure("encode synthetic:64x48@30:2 -c h264 -o " + dir.file("x.webm"), "cannot hold h264");
+    EXPECT_FALSE(std::filesystem::exists(dir.file("x.ts")));
+}
+
+// Issue 13, finding 5: numbers an option cannot mean are refused, naming the option and the range
+// in plain digits (a NaN --timeout used to make receive wait forever).
+TEST_F(CliErrors, NonFiniteAndOutOfRangeNumbers) {
+    const std::string receive = "receive rtp://127.0.0.1:0 -c h264 -o " + dir.file("r.h264");
+    expect_failure(receive + " --timeout nan", "--timeout");
+    expect_failure(receive + " --timeout nan", "is not a finite number (expected 0.02..86400)");
+    expect_failure(receive + " --wait inf", "is not a finite number");
+    expect_failure(receive + " --wait 1e999", "is not a finite number");
+    expect_failure(receive + " --frames -3", "is out of range (expected 1..1000000000000)");
+    expect_failure(receive + " --pt 300", "is out of range (expected 0..127)");
+    expect_failure("stream synthetic:64x48@30:2 --to rtp://127.0.0.1:9 --start-delay nan", "--start-delay");
+    expect_failure("encode synthetic:64x48@30:2 --hdr-peak -inf" + out(), "--hdr-peak");
+    expect_failure("encode synthetic:64x48@30:2 --slices 0" + out(), "is out of range (expected 1..1024)");
+    expect_failure("encode synthetic:64x48@30:2 --threads 99999999999999999999" + out(), "is not a whole number");
+}
+
 TEST_F(CliErrors, UnknownCodecAndBadOptions) {
     expect_failure("encode synthetic:64x48@30:2 --codec vp9" + out(), "unknown codec 'vp9'");
     expect_failure("encode synthetic:64x48@30:2 --preset p9" + out(), "--preset 'p9' is invalid");

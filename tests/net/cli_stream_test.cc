@@ -151,3 +151,46 @@ INSTANTIATE_TEST_SUITE_P(Codecs, CliSrtpRoundTrip,
                                            std::make_pair(std::string("hevc"), std::string("x265")),
                                            std::make_pair(std::string("av1"), std::string("svtav1"))),
                          [](const auto& param_info) { return param_info.param.first; });
+
+namespace nvcast::test {
+namespace {
+
+// Issue 13, finding 2: `receive` into a container learns the size from the first keyframe's
+// parameter sets, so the file is complete and playable.
+class CliReceiveContainer : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CliReceiveContainer, ReceivedStreamIsAPlayableContainer) {
+    constexpr int kFrames = 15;
+    TempDir dir;
+    const std::string input = "synthetic:320x240@30:" + std::to_string(kFrames) + " -c h264 -b x264 --gop 5 --threads 1";
+    const uint16_t port = free_port();
+    const std::string received = dir.file("received." + GetParam());
+    CommandResult rx;
+    std::thread receiver([&] {
+        rx = run_cli("receive rtp://@:" + std::to_string(port) + " -c h264 --timeout 3 --frames " +
+                         std::to_string(kFrames) + " -o " + received,
+                     120);
+    });
+    for (int i = 0; i < 200 && !udp_port_bound(port); ++i) std::this_thread::sleep_for(50ms);
+    const auto tx = run_cli("-q stream " + input + " --fast --to rtp://127.0.0.1:" + std::to_string(port), 300);
+    receiver.join();
+    ASSERT_EQ(tx.exit_code, 0) << tx.output;
+    ASSERT_EQ(rx.exit_code, 0) << rx.output;
+    const auto got = decode_all(received);
+    ASSERT_EQ(got.size(), static_cast<size_t>(kFrames)) << rx.output;
+    EXPECT_EQ(got[0].width(), 320);
+    EXPECT_EQ(got[0].height(), 240);
+}
+
+INSTANTIATE_TEST_SUITE_P(Containers, CliReceiveContainer, ::testing::Values("mp4", "mkv", "mov", "ts"));
+
+TEST(CliReceiveContainer, NothingReceivedLeavesNoFile) {
+    TempDir dir;
+    const std::string out = dir.file("none.mp4");
+    const auto r = run_cli("receive rtp://@:" + std::to_string(free_port()) + " -c h264 --wait 0.5 -o " + out, 60);
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+}  // namespace
+}  // namespace nvcast::test
