@@ -10,6 +10,7 @@ packages=(
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev          # tests and benchmarks
   ffmpeg bc                                           # the independent peer in tests; bc for bench scripts
+  clang libclang-rt-14-dev libc++-dev libc++abi-dev   # clang build, libFuzzer, strict-include check (scripts/clang_checks.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up, builds with warnings as errors, runs the whole suite, then runs it
-# again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Sets up, builds with warnings as errors, runs the whole suite, runs it again under
+# AddressSanitizer + UndefinedBehaviorSanitizer, then builds with clang, checks includes
+# against libc++ and runs the fuzzers (scripts/clang_checks.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -21,3 +22,6 @@ cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan -j"$jobs" --output-on-failure --timeout 1800 -LE '^gpu$'
+
+echo "== clang: build with -Werror, libc++ include check, fuzzers"
+bash scripts/clang_checks.sh

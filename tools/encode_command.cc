@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <tuple>
 
 #include "commands.h"
 #include "option_checks.h"
@@ -105,16 +106,11 @@ Preparation plan_preparation(const PrepareArgs& a, const SourceInfo& in) {
     if (tonemap) format = f.chroma_shift_x == 0 && !f.packed_rgb ? PixelFormat::I444 : PixelFormat::I420;
     int w = in.width, h = in.height;
     if (!a.scale.empty()) {
-        const auto x = a.scale.find('x');
-        const std::string ws = x == std::string::npos ? "" : a.scale.substr(0, x);
-        const std::string hs = x == std::string::npos ? "" : a.scale.substr(x + 1);
-        const bool digits = !ws.empty() && !hs.empty() && ws.size() < 6 && hs.size() < 6 &&
-                            ws.find_first_not_of("0123456789") == std::string::npos &&
-                            hs.find_first_not_of("0123456789") == std::string::npos;
-        if (!digits) throw Error(ErrorCode::InvalidArgument, "--scale '" + a.scale + "' is not WIDTHxHEIGHT (e.g. 1280x720)");
-        w = std::stoi(ws);
-        h = std::stoi(hs);
-        if (w <= 0 || h <= 0) throw Error(ErrorCode::InvalidArgument, "--scale '" + a.scale + "' must be positive");
+        const auto size = parse_frame_size(a.scale);
+        if (!size)
+            throw Error(ErrorCode::InvalidArgument,
+                        "--scale '" + a.scale + "' is not WIDTHxHEIGHT with positive sizes (e.g. 1280x720)");
+        std::tie(w, h) = *size;
     }
     if (format == in.format && w == in.width && h == in.height && !tonemap) return p;
     p.active = true;

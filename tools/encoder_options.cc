@@ -3,20 +3,10 @@
 #include "option_checks.h"
 
 #include <charconv>
+#include <tuple>
 
 namespace nvcast::cli {
 namespace {
-
-int parse_dimension_pair(const std::string& text, int& w, int& h) {
-    const size_t x = text.find('x');
-    if (x == std::string::npos) return -1;
-    auto r1 = std::from_chars(text.data(), text.data() + x, w);
-    auto r2 = std::from_chars(text.data() + x + 1, text.data() + text.size(), h);
-    return r1.ec == std::errc() && r2.ec == std::errc() && r1.ptr == text.data() + x &&
-                   r2.ptr == text.data() + text.size() && w > 0 && h > 0
-               ? 0
-               : -1;
-}
 
 void parse_rate(const std::string& text, int& num, int& den) {
     const size_t slash = text.find('/');
@@ -96,7 +86,9 @@ void add_encoder_options(CLI::App& cmd, EncodeOptions& e) {
 
 std::unique_ptr<FrameSource> open_input(const InputOptions& in) {
     RawInputOptions raw;
-    if (!in.size.empty() && parse_dimension_pair(in.size, raw.width, raw.height) != 0)
+    const auto size = in.size.empty() ? std::nullopt : parse_frame_size(in.size);
+    if (size) std::tie(raw.width, raw.height) = *size;
+    if (!in.size.empty() && !size)
         throw Error(ErrorCode::InvalidArgument, "--size '" + in.size + "' is not WIDTHxHEIGHT (e.g. 1920x1080)");
     if (!in.input_format.empty()) raw.format = parse_pixel_format(in.input_format);
     if (!in.fps.empty()) parse_rate(in.fps, raw.fps_num, raw.fps_den);

@@ -7,7 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
+#include <utility>
 
 namespace nvcast {
 
@@ -68,6 +70,10 @@ const FormatInfo& format_info(PixelFormat format) noexcept;
 std::string_view to_string(PixelFormat format) noexcept;
 // Parses names like "nv12", "i420"/"yuv420p", "p010", "bgra"; throws Error on an unknown name.
 PixelFormat parse_pixel_format(std::string_view name);
+
+// Parses "WIDTHxHEIGHT" (e.g. "1920x1080"): both positive integers below 65536, nothing else;
+// nullopt otherwise. The one parser of frame sizes (sources, --size, --scale).
+std::optional<std::pair<int, int>> parse_frame_size(std::string_view text) noexcept;
 
 // Bytes in one row of plane `plane` (without padding) and its number of rows.
 size_t plane_row_bytes(PixelFormat format, int width, int plane) noexcept;

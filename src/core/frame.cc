@@ -43,6 +43,15 @@ const FormatInfo& format_info(PixelFormat format) noexcept {
 
 std::string_view to_string(PixelFormat format) noexcept { return format_info(format).name; }
 
+std::optional<std::pair<int, int>> parse_frame_size(std::string_view text) noexcept {
+    const size_t x = text.find('x');
+    if (x == std::string_view::npos) return std::nullopt;
+    const auto w = parse_int<int>(text.substr(0, x));
+    const auto h = parse_int<int>(text.substr(x + 1));
+    if (!w || !h || *w <= 0 || *h <= 0 || *w > 65535 || *h > 65535) return std::nullopt;
+    return std::make_pair(*w, *h);
+}
+
 PixelFormat parse_pixel_format(std::string_view name) {
     const std::string n = to_lower(name);
     struct Alias { const char* name; PixelFormat format; };

@@ -37,12 +37,9 @@ std::unique_ptr<FrameSource> open_synthetic_spec(std::string_view spec, const Ra
         fps_num = *num;
         rest = rest.substr(0, at);
     }
-    const size_t x = rest.find('x');
-    auto w = x == std::string_view::npos ? std::nullopt : parse_int<int>(rest.substr(0, x));
-    auto h = x == std::string_view::npos ? std::nullopt : parse_int<int>(rest.substr(x + 1));
-    if (!w || !h || *w <= 0 || *h <= 0)
-        throw Error(ErrorCode::InvalidArgument, "bad size in '" + std::string(spec) + "': " + usage);
-    return open_synthetic(*w, *h, fps_num, fps_den, frames, raw.format);
+    const auto size = parse_frame_size(rest);
+    if (!size) throw Error(ErrorCode::InvalidArgument, "bad size in '" + std::string(spec) + "': " + usage);
+    return open_synthetic(size->first, size->second, fps_num, fps_den, frames, raw.format);
 }
 
 }  // namespace
