@@ -19,7 +19,8 @@ namespace {
 
 constexpr const char* kName = "x264";
 
-void log_from_x264(void*, int level, const char* format, va_list args) {
+// x264 hands its printf-style format on; the attribute lets compilers check it as one.
+__attribute__((format(printf, 3, 0))) void log_from_x264(void*, int level, const char* format, va_list args) {
     char buffer[1024];
     std::vsnprintf(buffer, sizeof buffer, format, args);
     std::string message = std::string("x264: ") + buffer;
