@@ -14,7 +14,9 @@
 namespace nvcast::nvh264::cuda {
 namespace {
 
-constexpr int kWaveThreads = 32;
+// One macroblock per block, so one per warp: macroblocks of a wave take different paths (skip,
+// inter, partitions, intra 4x4), and in one warp those paths would run one after another.
+constexpr int kWaveThreads = 1;
 
 int blocks_for(int n, int threads) { return (n + threads - 1) / threads; }
 
