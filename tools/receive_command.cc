@@ -149,7 +149,11 @@ int run_receive(const ReceiveArgs& args) {
         }
         last_packet = steady_clock::now();
         got_any = true;
+        const uint64_t switches = depayloader->stats().source_switches;
         depayloader->push(*packet);
+        if (depayloader->stats().source_switches != switches)
+            log(LogLevel::Info, "receive: following a new RTP source (SSRC changed: a stray packet came first, or "
+                                "the sender restarted)");
         take();
     }
     depayloader->flush();
@@ -157,12 +161,14 @@ int run_receive(const ReceiveArgs& args) {
     sink->close();
     const auto& s = depayloader->stats();
     std::printf("received %llu packets: %lld frames written to %s, %llu incomplete, %lld skipped waiting for a "
-                "keyframe; lost %llu, reordered %llu, duplicates %llu, late %llu, malformed %llu",
+                "keyframe; lost %llu, reordered %llu, duplicates %llu, late %llu, malformed %llu, foreign-source %llu, "
+                "source switches %llu",
                 static_cast<unsigned long long>(s.packets), static_cast<long long>(written), args.output.c_str(),
                 static_cast<unsigned long long>(s.incomplete_frames), static_cast<long long>(skipped),
                 static_cast<unsigned long long>(s.lost), static_cast<unsigned long long>(s.reordered),
                 static_cast<unsigned long long>(s.duplicates), static_cast<unsigned long long>(s.late),
-                static_cast<unsigned long long>(s.malformed));
+                static_cast<unsigned long long>(s.malformed), static_cast<unsigned long long>(s.foreign),
+                static_cast<unsigned long long>(s.source_switches));
     if (session.key) std::printf(", SRTP authentication failures %llu",
                                  static_cast<unsigned long long>(receiver.auth_failures()));
     std::printf("\n");

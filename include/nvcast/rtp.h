@@ -107,7 +107,9 @@ struct DepayloaderStats {
     uint64_t duplicates = 0;
     uint64_t late = 0;               // arrived after their place had been given up
     uint64_t reordered = 0;          // arrived after a later sequence number
-    uint64_t malformed = 0;          // unparsable RTP, wrong payload type/SSRC, bad payload
+    uint64_t malformed = 0;          // unparsable RTP, wrong payload type, bad payload
+    uint64_t foreign = 0;            // from another source (SSRC) than the one followed
+    uint64_t source_switches = 0;    // times the depayloader moved to a new source
     uint64_t frames = 0;             // complete frames delivered
     uint64_t incomplete_frames = 0;  // frames reported incomplete
 };
@@ -115,6 +117,13 @@ struct DepayloaderStats {
 struct DepayloaderConfig {
     Codec codec = Codec::H264;
     std::optional<uint8_t> payload_type;  // accept only this payload type when set
+    // Follow only this source (e.g. the SDP's a=ssrc). Unset: the first source, but a stray packet
+    // cannot capture the stream — when another source sends switch_after packets in a row (the
+    // real stream after a stray packet, or a sender restart), the depayloader follows it, keeping
+    // those packets. A source's frames are handed out only once it has sent switch_after packets
+    // (or at flush); one that sent fewer before another took over was noise, counted as foreign.
+    std::optional<uint32_t> ssrc;
+    size_t switch_after = 8;
     size_t reorder_window = 64;           // packets held back waiting for a missing one
     size_t max_frame_bytes = 64u << 20;
 };
@@ -155,11 +164,21 @@ private:
     void drain(bool force);
     void process(const Stored& packet);
     void finish_frame();
+    // A packet from `ssrc`, not the followed source: held; switch_after of them in a row make
+    // the depayloader follow that source (switch_to_candidate replays them).
+    void offer_new_source(uint32_t ssrc, std::span<const uint8_t> packet);
+    void switch_to_candidate();
+    void accept(const Header& header, std::span<const uint8_t> payload);
 
     DepayloaderStats stats_;
     std::map<int64_t, Stored> pending_;
     std::deque<ReceivedFrame> ready_;
     std::optional<uint32_t> ssrc_;
+    uint64_t source_packets_ = 0;               // accepted packets of the followed source
+    uint64_t source_ready_ = 0;                 // frames in ready_ that came from it
+    bool flushed_ = false;
+    std::optional<uint32_t> candidate_;         // another source sending in a row
+    std::vector<std::vector<uint8_t>> candidate_packets_;
     bool started_ = false;
     int64_t highest_ = 0;
     int64_t next_ = 0;

@@ -136,18 +136,73 @@ void Depayloader::push(std::span<const uint8_t> packet) {
         ++stats_.malformed;
         return;
     }
-    if (ssrc_ && *ssrc_ != header->ssrc) {  // one stream per depayloader: a foreign source is dropped
-        ++stats_.malformed;
+    if (config_.ssrc && header->ssrc != *config_.ssrc) {
+        ++stats_.foreign;
         return;
     }
-    ssrc_ = header->ssrc;
+    if (ssrc_ && *ssrc_ != header->ssrc) {
+        offer_new_source(header->ssrc, packet);
+        return;
+    }
+    if (!candidate_packets_.empty()) {  // the followed source goes on: the other one was noise
+        stats_.foreign += candidate_packets_.size();
+        candidate_packets_.clear();
+        candidate_.reset();
+    }
+    accept(*header, payload);
+}
+
+void Depayloader::offer_new_source(uint32_t ssrc, std::span<const uint8_t> packet) {
+    if (candidate_ != ssrc) {
+        stats_.foreign += candidate_packets_.size();  // an interleaved third source: the earlier one was noise
+        candidate_ = ssrc;
+        candidate_packets_.clear();
+    }
+    candidate_packets_.emplace_back(packet.begin(), packet.end());
+    if (candidate_packets_.size() >= config_.switch_after) switch_to_candidate();
+}
+
+void Depayloader::switch_to_candidate() {
+    if (source_packets_ < config_.switch_after) {
+        // The source followed so far sent too little to be a stream: noise. Nothing of it was
+        // handed out (pop() holds back an unproven source's frames); drop it, counted as foreign.
+        for (uint64_t i = 0; i < source_ready_; ++i) {
+            (ready_.back().complete ? stats_.frames : stats_.incomplete_frames) -= 1;
+            ready_.pop_back();
+        }
+        stats_.packets -= source_packets_;
+        stats_.foreign += source_packets_;
+        in_frame_ = false;
+        frame_ = ReceivedFrame{};
+    } else {  // a sender restart: deliver what the old source completed
+        drain(true);
+        finish_frame();
+    }
+    pending_.clear();
+    started_ = false;
+    gap_before_next_ = false;
+    ssrc_ = candidate_;
+    source_packets_ = 0;
+    source_ready_ = 0;
+    ++stats_.source_switches;
+    std::vector<std::vector<uint8_t>> replay;
+    replay.swap(candidate_packets_);
+    candidate_.reset();
+    for (const auto& p : replay) {
+        std::span<const uint8_t> payload;
+        if (const auto header = parse_packet(p, &payload)) accept(*header, payload);
+    }
+}
+
+void Depayloader::accept(const Header& header, std::span<const uint8_t> payload) {
+    ssrc_ = header.ssrc;
     int64_t ext;
     if (!started_ && pending_.empty()) {
-        ext = header->sequence;
+        ext = header.sequence;
         highest_ = ext;
         next_ = ext;
     } else {
-        ext = highest_ + static_cast<int16_t>(static_cast<uint16_t>(header->sequence - static_cast<uint16_t>(highest_)));
+        ext = highest_ + static_cast<int16_t>(static_cast<uint16_t>(header.sequence - static_cast<uint16_t>(highest_)));
     }
     if (started_ && ext < next_) {
         ++stats_.late;
@@ -161,7 +216,8 @@ void Depayloader::push(std::span<const uint8_t> packet) {
     if (ext > highest_) highest_ = ext;
     if (!started_ && ext < next_) next_ = ext;
     ++stats_.packets;
-    pending_.emplace(ext, Stored{*header, {payload.begin(), payload.end()}});
+    ++source_packets_;
+    pending_.emplace(ext, Stored{header, {payload.begin(), payload.end()}});
     drain(false);
 }
 
@@ -231,19 +287,34 @@ void Depayloader::finish_frame() {
         ++stats_.frames;
     }
     ready_.push_back(std::move(frame_));
+    ++source_ready_;
     frame_ = ReceivedFrame{};
 }
 
 std::optional<ReceivedFrame> Depayloader::pop() {
     if (ready_.empty()) return std::nullopt;
+    // Frames of the source being followed wait until it has proven to be a stream (or the end).
+    const bool unproven = !flushed_ && !config_.ssrc && source_packets_ < config_.switch_after;
+    if (unproven && ready_.size() <= source_ready_) return std::nullopt;
     ReceivedFrame f = std::move(ready_.front());
     ready_.pop_front();
+    if (ready_.size() < source_ready_) source_ready_ = ready_.size();
     return f;
 }
 
 void Depayloader::expire() { drain(true); }
 
 void Depayloader::flush() {
+    // A short stream that came after a stray packet: follow it rather than the stray.
+    flushed_ = true;
+    if (!candidate_packets_.empty()) {
+        if (source_packets_ < config_.switch_after && candidate_packets_.size() >= source_packets_) {
+            switch_to_candidate();
+        } else {
+            stats_.foreign += candidate_packets_.size();
+            candidate_packets_.clear();
+        }
+    }
     drain(true);
     finish_frame();
 }

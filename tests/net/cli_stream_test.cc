@@ -1,6 +1,10 @@
 // `nvcast stream` and `nvcast receive`: bad input gives clear errors; an SRTP stream
 // received by our own receiver decodes like the elementary stream.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -190,6 +194,52 @@ TEST(CliReceiveContainer, NothingReceivedLeavesNoFile) {
     const auto r = run_cli("receive rtp://@:" + std::to_string(free_port()) + " -c h264 --wait 0.5 -o " + out, 60);
     EXPECT_EQ(r.exit_code, 1) << r.output;
     EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+}  // namespace
+}  // namespace nvcast::test
+
+namespace nvcast::test {
+namespace {
+
+// One RTP-shaped datagram from a source that is not the stream (SSRC 0x0BADF00D) to 127.0.0.1:port.
+void send_stray_datagram(uint16_t port) {
+    const uint8_t packet[] = {0x80, 0xE0, 0x12, 0x34, 0, 0, 0, 1, 0x0B, 0xAD, 0xF0, 0x0D, 0x65, 0x88, 0x84, 0x21, 0x07};
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::sendto(fd, packet, sizeof packet, 0, reinterpret_cast<const sockaddr*>(&to), sizeof to),
+              static_cast<ssize_t>(sizeof packet));
+    ::close(fd);
+}
+
+// Issue 13, finding 1: a stray datagram before the stream no longer captures the receiver.
+TEST(CliReceive, StrayDatagramBeforeTheStreamIsIgnored) {
+    constexpr int kFrames = 12;
+    TempDir dir;
+    const uint16_t port = free_port();
+    const std::string out = dir.file("out.h264");
+    CommandResult rx;
+    std::thread receiver([&] {
+        rx = run_cli("receive rtp://@:" + std::to_string(port) + " -c h264 --timeout 3 --frames " +
+                         std::to_string(kFrames) + " -o " + out,
+                     120);
+    });
+    for (int i = 0; i < 200 && !udp_port_bound(port); ++i) std::this_thread::sleep_for(50ms);
+    send_stray_datagram(port);
+    std::this_thread::sleep_for(100ms);
+    const auto tx = run_cli("-q stream synthetic:160x128@30:" + std::to_string(kFrames) +
+                                " -c h264 -b x264 --gop 6 --threads 1 --fast --to rtp://127.0.0.1:" + std::to_string(port),
+                            120);
+    receiver.join();
+    ASSERT_EQ(tx.exit_code, 0) << tx.output;
+    ASSERT_EQ(rx.exit_code, 0) << rx.output;
+    EXPECT_NE(rx.output.find("source switches 1"), std::string::npos) << rx.output;
+    EXPECT_NE(rx.output.find("foreign-source 1"), std::string::npos) << rx.output;
+    EXPECT_EQ(decode_all(out).size(), static_cast<size_t>(kFrames)) << rx.output;
 }
 
 }  // namespace

@@ -182,8 +182,68 @@ TEST(RtpH264, DuplicatesAndForeignPacketsAreDropped) {
     EXPECT_TRUE(frames[0].complete);
     EXPECT_EQ(frames[0].data, (Bytes{0, 0, 0, 1, 0x41, 0x01, 0, 0, 0, 1, 0x41, 0x02}));
     EXPECT_EQ(stats.duplicates, 1u);
-    EXPECT_EQ(stats.malformed, 2u);
+    EXPECT_EQ(stats.malformed, 1u);
+    EXPECT_EQ(stats.foreign, 1u);
+    EXPECT_EQ(stats.source_switches, 0u);
     EXPECT_EQ(stats.packets, 2u);
+}
+
+// Issue 13, finding 1: a stray packet from another source before the stream must not capture it,
+// and a sender that restarts (new SSRC and sequence) is followed without losing its first frames.
+TEST(RtpH264, UnprovenSourceIsHeldBackEvenOnExpire) {
+    nvcast::rtp::DepayloaderConfig c;
+    c.codec = Codec::H264;
+    auto d = rtp::Depayloader::create(c);
+    d->push(pkt(true, 1, {0x65, 0x01}));
+    d->expire();
+    EXPECT_FALSE(d->pop()) << "one packet does not make a stream yet";
+    d->flush();
+    EXPECT_TRUE(d->pop()) << "at the end of the stream it is delivered";
+}
+
+TEST(RtpH264, StrayPacketFirstDoesNotCaptureTheStream) {
+    Bytes stray = pkt(true, 900, {0x41, 0x0f});
+    stray[11] = 0x00;  // another SSRC
+    std::vector<Bytes> packets = {stray};
+    for (uint16_t i = 0; i < 12; ++i) packets.push_back(pkt(true, static_cast<uint16_t>(10 + i), {0x65, static_cast<uint8_t>(i)}));
+    rtp::DepayloaderStats stats;
+    const auto frames = depayload(Codec::H264, packets, &stats);
+    ASSERT_EQ(frames.size(), 12u);
+    for (size_t i = 0; i < frames.size(); ++i) {
+        EXPECT_TRUE(frames[i].complete);
+        EXPECT_EQ(frames[i].data, (Bytes{0, 0, 0, 1, 0x65, static_cast<uint8_t>(i)}));
+    }
+    EXPECT_EQ(stats.foreign, 1u);
+    EXPECT_EQ(stats.source_switches, 1u);
+    EXPECT_EQ(stats.lost, 0u);
+}
+
+TEST(RtpH264, ShortStreamAfterAStrayPacketIsFollowedAtFlush) {
+    Bytes stray = pkt(true, 900, {0x41, 0x0f});
+    stray[11] = 0x00;
+    const std::vector<Bytes> packets = {stray, pkt(true, 1, {0x65, 1}), pkt(true, 2, {0x41, 2})};
+    rtp::DepayloaderStats stats;
+    const auto frames = depayload(Codec::H264, packets, &stats);
+    ASSERT_EQ(frames.size(), 2u);
+    EXPECT_EQ(frames[0].data, (Bytes{0, 0, 0, 1, 0x65, 1}));
+    EXPECT_EQ(stats.foreign, 1u);
+}
+
+TEST(RtpH264, SenderRestartIsFollowed) {
+    std::vector<Bytes> packets;
+    for (uint16_t i = 0; i < 10; ++i) packets.push_back(pkt(true, static_cast<uint16_t>(100 + i), {0x41, static_cast<uint8_t>(i)}));
+    for (uint16_t i = 0; i < 10; ++i) {
+        Bytes p = pkt(true, static_cast<uint16_t>(5000 + i), {0x65, static_cast<uint8_t>(0x80 + i)});
+        p[11] = 0x00;  // the restarted sender's new SSRC
+        packets.push_back(p);
+    }
+    rtp::DepayloaderStats stats;
+    const auto frames = depayload(Codec::H264, packets, &stats);
+    ASSERT_EQ(frames.size(), 20u);
+    for (const auto& f : frames) EXPECT_TRUE(f.complete);
+    EXPECT_EQ(frames[10].data, (Bytes{0, 0, 0, 1, 0x65, 0x80}));
+    EXPECT_EQ(stats.source_switches, 1u);
+    EXPECT_EQ(stats.foreign, 0u);
 }
 
 TEST(RtpH264, SequenceWrapIsNotLoss) {
@@ -199,6 +259,7 @@ TEST(RtpH264, SequenceWrapIsNotLoss) {
 TEST(RtpH264, ExpireReleasesFramesHeldBehindALoss) {
     nvcast::rtp::DepayloaderConfig c;
     c.codec = Codec::H264;
+    c.switch_after = 1;  // about loss, not about proving the source: frames may leave after one packet
     auto d = rtp::Depayloader::create(c);
     Bytes b = pkt(true, 3, {0x41, 0x02});  // seq 2 lost
     b[7] = 0x09;
