@@ -33,6 +33,13 @@ public:
         parse_header(header.substr(9));
         frame_bytes_ = frame_size_bytes(info_.format, info_.width, info_.height);
         const int64_t payload = reader_.size() - static_cast<int64_t>(header.size() + 1);
+        // A corrupt header must not make us allocate a frame no file could hold.
+        if (payload > 0 && static_cast<int64_t>(frame_bytes_) > payload)
+            throw Error(ErrorCode::InvalidData, "Y4M '" + path + "': the header's frame size " +
+                                                    std::to_string(info_.width) + "x" + std::to_string(info_.height) +
+                                                    " needs " + std::to_string(frame_bytes_) +
+                                                    " bytes per frame, more than the whole file holds (" +
+                                                    std::to_string(payload) + " bytes): corrupt header or truncated file");
         info_.frame_count = payload / static_cast<int64_t>(frame_bytes_ + 6);  // "FRAME\n" per frame, no params
     }
 
@@ -114,6 +121,9 @@ private:
         }
         if (info_.width <= 0 || info_.height <= 0)
             throw Error(ErrorCode::InvalidData, "Y4M '" + path + "': header has no W/H (frame size)");
+        if (info_.width > 32768 || info_.height > 32768)
+            throw Error(ErrorCode::InvalidData, "Y4M '" + path + "': frame size " + std::to_string(info_.width) + "x" +
+                                                    std::to_string(info_.height) + " is beyond 32768 samples per side");
         info_.format = y4m_colorspace(colorspace, path);
         if (format_info(info_.format).chroma_shift_x && (info_.width % 2 || info_.height % 2))
             throw Error(ErrorCode::InvalidData, "Y4M '" + path + "': 4:2:0 needs even dimensions, got " +

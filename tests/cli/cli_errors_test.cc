@@ -31,6 +31,14 @@ TEST_F(CliErrors, TruncatedY4m) {
     expect_failure("encode " + dir.file("t.y4m") + out(), "is truncated: frame 2");
 }
 
+// Found by y4m_fuzz: a header claiming a frame larger than the file made the reader allocate 12 GB.
+TEST_F(CliErrors, Y4mHeaderLargerThanTheFile) {
+    std::ofstream(dir.file("big.y4m")) << "YUV4MPEG2 W64 H4096 A\nFRAME\n0123456789";
+    expect_failure("encode " + dir.file("big.y4m") + out(), "more than the whole file holds");
+    std::ofstream(dir.file("huge.y4m")) << "YUV4MPEG2 W16 H94606444\nFRAME\n0123456789";
+    expect_failure("encode " + dir.file("huge.y4m") + out(), "beyond 32768 samples per side");
+}
+
 TEST_F(CliErrors, CorruptY4mHeader) {
     std::ofstream(dir.file("c.y4m")) << "YUV4MPEG2 W64 H48 Fzz:1\nFRAME\n";
     expect_failure("encode " + dir.file("c.y4m") + out(), "bad header tag 'Fzz:1'");
