@@ -10,5 +10,6 @@ void add_encode_command(CLI::App& app, int& exit_code);
 void add_probe_command(CLI::App& app, int& exit_code);
 void add_stream_command(CLI::App& app, int& exit_code);   // stream_command.cc (net)
 void add_receive_command(CLI::App& app, int& exit_code);  // receive_command.cc (net)
+void add_pipeline_command(CLI::App& app, int& exit_code);
 
 }  // namespace nvcast::cli

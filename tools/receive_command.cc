@@ -2,8 +2,6 @@
 // reporting loss, reordering and incomplete frames.
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "commands.h"
@@ -11,6 +9,7 @@
 #include "interrupt.h"
 #include "nvcast/nvcast.h"
 #include "nvcast/rtp.h"
+#include "nvcast/sdp.h"
 #include "nvcast/stream.h"
 
 namespace nvcast::cli {
@@ -29,59 +28,15 @@ struct ReceiveArgs {
     bool quiet = false;
 };
 
-struct Session {
-    rtp::Endpoint local;
-    std::optional<Codec> codec;
-    std::optional<uint8_t> payload_type;
-    std::optional<rtp::SrtpKey> key;
-};
-
-// The few SDP lines a receiver needs: m=video <port>, a=rtpmap, a=crypto.
-Session read_sdp(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw Error(ErrorCode::Io, "cannot read SDP file '" + path + "'");
-    Session s;
-    std::string line;
-    bool have_media = false;
-    while (std::getline(in, line)) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        std::istringstream ls(line);
-        if (line.rfind("m=video ", 0) == 0) {
-            std::string m, proto;
-            int port = 0, pt = -1;
-            ls >> m >> port >> proto >> pt;
-            if (port < 1 || port > 65535)
-                throw Error(ErrorCode::InvalidData, "SDP '" + path + "': video port out of range (1..65535)");
-            s.local.port = static_cast<uint16_t>(port);
-            if (pt >= 0 && pt <= 127) s.payload_type = static_cast<uint8_t>(pt);
-            have_media = true;
-        } else if (line.rfind("a=rtpmap:", 0) == 0) {
-            const auto space = line.find(' ');
-            const std::string enc = space == std::string::npos ? "" : line.substr(space + 1, line.find('/') - space - 1);
-            if (enc == "H264") s.codec = Codec::H264;
-            else if (enc == "H265") s.codec = Codec::HEVC;
-            else if (enc == "AV1") s.codec = Codec::AV1;
-            else throw Error(ErrorCode::Unsupported, "SDP '" + path + "': encoding '" + enc + "' is not H264/H265/AV1");
-        } else if (line.rfind("a=crypto:", 0) == 0) {
-            const auto inl = line.find("inline:");
-            if (line.find("AES_CM_128_HMAC_SHA1_80") == std::string::npos || inl == std::string::npos)
-                throw Error(ErrorCode::Unsupported, "SDP '" + path + "': only AES_CM_128_HMAC_SHA1_80 inline keys are supported");
-            std::string k = line.substr(inl + 7);
-            if (const auto end = k.find_first_of("| "); end != std::string::npos) k.resize(end);
-            s.key = rtp::SrtpKey::parse(k);
-        }
-    }
-    if (!have_media) throw Error(ErrorCode::InvalidData, "SDP '" + path + "' has no m=video line");
-    return s;
-}
-
 int run_receive(const ReceiveArgs& args) {
-    Session session;
+    rtp::SdpSession session;
+    rtp::Endpoint local;
     const bool from_sdp = args.source.size() > 4 && args.source.substr(args.source.size() - 4) == ".sdp";
     if (from_sdp) {
-        session = read_sdp(args.source);  // listen on the SDP's port, any local address
+        session = rtp::read_sdp_file(args.source);  // listen on the SDP's port, any local address
+        local.port = session.port;
     } else {
-        session.local = rtp::parse_url(args.source, true);
+        local = rtp::parse_url(args.source, true);
     }
     if (!args.codec.empty()) session.codec = parse_codec(args.codec);
     if (!session.codec) throw Error(ErrorCode::InvalidArgument, "--codec is required (h264, hevc, av1) without an SDP file");
@@ -89,15 +44,15 @@ int run_receive(const ReceiveArgs& args) {
         if (args.payload_type > 127) throw Error(ErrorCode::InvalidArgument, "--pt is out of range (0..127)");
         session.payload_type = static_cast<uint8_t>(args.payload_type);
     }
-    if (!args.srtp_key.empty()) session.key = rtp::SrtpKey::parse(args.srtp_key);
-    if (session.key && !rtp::srtp_supported())
+    if (!args.srtp_key.empty()) session.srtp = rtp::SrtpKey::parse(args.srtp_key);
+    if (session.srtp && !rtp::srtp_supported())
         throw Error(ErrorCode::Unsupported, "SRTP needs libsrtp2, which this build of nvcast lacks");
     if (args.wait_s <= 0 || args.timeout_s <= 0)
         throw Error(ErrorCode::InvalidArgument, "--wait and --timeout must be > 0 seconds");
 
     rtp::ReceiverConfig rc;
-    rc.local = session.local;
-    rc.srtp = session.key;
+    rc.local = local;
+    rc.srtp = session.srtp;
     rtp::UdpReceiver receiver(rc);
     rtp::DepayloaderConfig dc;
     dc.codec = *session.codec;
@@ -109,7 +64,7 @@ int run_receive(const ReceiveArgs& args) {
     auto sink = open_sink(args.output, info);
     if (!args.quiet)
         std::fprintf(stderr, "listening on port %u for %s%s\n", receiver.port(), std::string(to_string(*session.codec)).c_str(),
-                     session.key ? " (SRTP)" : "");
+                     session.srtp ? " (SRTP)" : "");
 
     int64_t written = 0, skipped = 0;
     bool waiting_for_key = true;  // never start (or resume after loss) on a frame that needs a missing reference
@@ -169,7 +124,7 @@ int run_receive(const ReceiveArgs& args) {
                 static_cast<unsigned long long>(s.duplicates), static_cast<unsigned long long>(s.late),
                 static_cast<unsigned long long>(s.malformed), static_cast<unsigned long long>(s.foreign),
                 static_cast<unsigned long long>(s.source_switches));
-    if (session.key) std::printf(", SRTP authentication failures %llu",
+    if (session.srtp) std::printf(", SRTP authentication failures %llu",
                                  static_cast<unsigned long long>(receiver.auth_failures()));
     std::printf("\n");
     if (interrupted()) {

@@ -29,9 +29,18 @@ struct BackendInfo {
     std::string auto_last_reason;
 };
 
+// One backend-specific option, set as EncoderConfig::backend_options["<backend>.<name>"].
+struct BackendOptionInfo {
+    std::string name;         // e.g. "output_delay"
+    std::string description;  // one line, with the allowed values and the default
+};
+
 class Backend {
 public:
     virtual ~Backend() = default;
+    virtual std::string_view name() const = 0;
+    // The options this backend reads from EncoderConfig::backend_options.
+    virtual std::vector<BackendOptionInfo> options() const { return {}; }
     virtual BackendInfo probe() const = 0;
     virtual std::unique_ptr<Encoder> create(const EncoderConfig& config) const = 0;
 };
@@ -45,7 +54,11 @@ struct OpenedEncoder {
     std::string selection;  // e.g. "auto: picked x264 (nvenc: no NVIDIA driver; ...)"
 };
 
-// Opens an encoder by backend name or "auto". Validates the config first.
+// Throws Error(InvalidArgument) for a backend option that names no registered backend, or an
+// option its backend does not have.
+void check_backend_options(const EncoderConfig& config);
+
+// Opens an encoder by backend name or "auto". Validates the config and its backend options first.
 // Throws Error naming the backend and reason when it cannot.
 OpenedEncoder open_encoder(std::string_view backend, const EncoderConfig& config);
 

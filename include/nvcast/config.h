@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,7 @@ RateControlMode parse_rate_control(std::string_view name);  // "cqp", "cbr", "vb
 int64_t parse_bitrate(std::string_view text);
 
 constexpr int kInfiniteGop = -1;
+constexpr int kAutoGpu = -1;
 
 struct RateControl {
     RateControlMode mode = RateControlMode::CQP;
@@ -61,6 +63,14 @@ struct EncoderConfig {
     // that read device frames order their reads after the work queued there. nullptr: the legacy
     // default stream.
     void* cuda_stream = nullptr;
+    // The GPU (CUDA device index) a GPU backend encodes on; kAutoGpu lets the backend choose (nvenc:
+    // the first GPU whose NVENC encodes the codec; nvh264: the current device). The pipeline's
+    // placement fills it in per stream.
+    int gpu = kAutoGpu;
+    // Backend-specific options as "backend.option" = "value" (e.g. "nvenc.output_delay" = "2",
+    // "nvh264.engine" = "cpu"); `nvcast probe` lists them. open_encoder refuses a key that names no
+    // backend or an option its backend lacks; the backend refuses a bad value, naming the key.
+    std::map<std::string, std::string> backend_options;
 };
 
 // Throws Error(InvalidArgument) naming the field and allowed range.

@@ -18,6 +18,12 @@ struct FrameOptions {
     bool force_intra = false;  // this frame is intra-coded (not necessarily IDR)
 };
 
+// What try_send_frame did with a frame.
+enum class SendResult {
+    Accepted,  // the frame is queued; the caller may reuse or release it
+    TryAgain,  // not taken: the encoder's input is full until packets are read (receive_packet); send it again
+};
+
 // What a backend can do, for a given codec on this machine/device.
 struct Capabilities {
     int max_width = 0;
@@ -55,12 +61,23 @@ public:
 
     // Queues a frame. Its size and format must match the config; throws Error otherwise.
     virtual void send_frame(const Frame& frame, const FrameOptions& options = {}) = 0;
+    // Like send_frame, but an encoder whose input surfaces are all busy answers TryAgain instead of
+    // throwing (FFmpeg's EAGAIN): read packets, then send the frame again. Encoders that copy every
+    // input at once always accept.
+    virtual SendResult try_send_frame(const Frame& frame, const FrameOptions& options = {}) {
+        send_frame(frame, options);
+        return SendResult::Accepted;
+    }
     // Next finished packet, or nullopt when the encoder needs more input (or is drained).
     virtual std::optional<Packet> receive_packet() = 0;
     // Signals end of stream; afterwards receive_packet() returns the delayed packets.
     virtual void flush() = 0;
     // Changes the target (and peak) bitrate for the following frames.
     virtual void set_bitrate(int64_t bitrate, int64_t max_bitrate = 0) = 0;
+    // Marks the frame with this pts as lost at the receiver (e.g. after an RTCP NACK nobody could
+    // repair): later frames do not reference it, so the stream heals without a keyframe.
+    // Throws Error(Unsupported) where capabilities().reference_invalidation is false.
+    virtual void invalidate_reference(int64_t pts);
     // Out-of-band codec headers (SPS/PPS[/VPS] Annex-B, or AV1 sequence header OBU), for containers.
     virtual std::vector<uint8_t> codec_headers() = 0;
 

@@ -1,6 +1,7 @@
 // One encoded access unit (one frame's worth of bitstream) with its statistics.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,9 @@ struct Packet {
     FrameType type = FrameType::Unknown;
     bool keyframe = false;     // a decoder can start here: IDR/IRAP/key frame, or an intra-refresh recovery point
     int qp = -1;               // average QP of the frame; -1 where the backend doesn't say
+    // When the source frame became available (set by the pipeline; the clock's epoch = unknown), so
+    // that sinks can measure latency from frame to network.
+    std::chrono::steady_clock::time_point available{};
 
     size_t size() const noexcept { return data.size(); }
 };

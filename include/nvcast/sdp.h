@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nvcast/config.h"
@@ -31,5 +32,21 @@ std::string make_sdp(const SdpConfig& config);
 
 // Writes the SDP to a file (mode 0600 when it carries an SRTP key). Throws Error(Io).
 void write_sdp_file(const std::string& path, const std::string& sdp);
+
+// What a receiver needs from an SDP: the video port, payload type, codec and SRTP key.
+struct SdpSession {
+    uint16_t port = 0;
+    std::optional<uint8_t> payload_type;
+    std::optional<Codec> codec;
+    std::optional<SrtpKey> srtp;
+};
+
+// Parses the first m=video section of an SDP (RFC 4566). Throws Error naming `origin` (e.g. the
+// file name) and the problem: InvalidData for no m=video line or a port outside 1..65535,
+// Unsupported for an encoding other than H264/H265/AV1 or a crypto suite other than
+// AES_CM_128_HMAC_SHA1_80 with an inline key.
+SdpSession parse_sdp(std::string_view text, const std::string& origin = "SDP");
+// Reads and parses an SDP file; Error(Io) when it cannot be read.
+SdpSession read_sdp_file(const std::string& path);
 
 }  // namespace nvcast::rtp

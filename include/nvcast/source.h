@@ -18,6 +18,7 @@ struct SourceInfo {
     PixelFormat format = PixelFormat::I420;
     ColorDescription color;
     int64_t frame_count = -1;  // -1 when unknown
+    MemoryType memory = MemoryType::Host;  // where read() puts the pixels
 };
 
 class FrameSource {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "nvcast/rtp.h"
+#include "nvcast/sink.h"
 
 namespace nvcast::rtp {
 
@@ -69,7 +70,7 @@ struct SenderStats {
     uint64_t dropped_frames = 0;   // queue full
     size_t queued_packets = 0;
     size_t queued_bytes = 0;
-    double last_frame_latency_ms = 0;  // send() called -> last packet of that frame sent
+    double last_frame_latency_ms = 0;  // frame origin (send()'s `origin`, else the call) -> its last packet sent
     double max_frame_latency_ms = 0;
     double mean_frame_latency_ms = 0;
 };
@@ -86,8 +87,9 @@ public:
     UdpSender(const UdpSender&) = delete;
     UdpSender& operator=(const UdpSender&) = delete;
 
-    // Queues one frame's packets (from Payloader::packetize) for sending.
-    void send(PacketList packets);
+    // Queues one frame's packets (from Payloader::packetize) for sending. Latency is counted from
+    // `origin` (when the frame became available) when given, else from this call.
+    void send(PacketList packets, std::optional<std::chrono::steady_clock::time_point> origin = std::nullopt);
     // Blocks until every queued packet has been sent.
     void flush();
     SenderStats stats() const;
@@ -97,6 +99,42 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+struct RtpSinkConfig {
+    SenderConfig sender;              // destination, SRTP, pacing, RTCP
+    size_t max_payload = kDefaultMaxPayload;
+    uint8_t payload_type = 96;
+    std::string sdp_path;             // write an SDP file describing the stream here ("" = none)
+};
+
+// The network as a PacketSink: payloads each packet (RFC 6184 / 7798 / AV1 RTP), sends it paced
+// from a background thread with RTCP sender reports, and ends with an RTCP BYE on close().
+// RTP timestamps follow the packets' pts at the stream's frame rate; latency is counted from
+// Packet::available when the packet carries it.
+class RtpSink final : public PacketSink {
+public:
+    // Resolves the destination, opens the socket and writes the SDP file; throws Error naming the
+    // problem (unresolvable host, bad port, SRTP without libsrtp2, bad max_payload or payload type).
+    RtpSink(const RtpSinkConfig& config, const StreamInfo& stream);
+    ~RtpSink() override;
+    void write(const Packet& packet) override;
+    void close() override;  // sends what is queued, then the RTCP BYE
+
+    SenderStats stats() const;
+    const std::string& resolved_address() const noexcept;
+    uint32_t ssrc() const noexcept;
+
+private:
+    StreamInfo stream_;
+    std::unique_ptr<Payloader> payloader_;
+    std::unique_ptr<UdpSender> sender_;
+    uint32_t timestamp_base_ = 0;
+    std::string address_;
+    SenderStats final_stats_;
+};
+
+// Pacing for a stream of this bitrate: 4x the target (keyframes go out quickly), at least 20 Mbit/s.
+int64_t default_pacing_rate(int64_t bitrate, int64_t max_bitrate) noexcept;
 
 struct ReceiverConfig {
     Endpoint local;                  // host "" = any; port 0 = an ephemeral port (see port())

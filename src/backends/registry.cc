@@ -62,6 +62,7 @@ std::string known_backends() {
 
 OpenedEncoder open_encoder(std::string_view name, const EncoderConfig& config) {
     validate(config);
+    check_backend_options(config);
     if (name == "auto") {
         std::string skipped;
         std::vector<std::pair<const Backend*, BackendInfo>> last;  // auto_last backends, tried after the rest

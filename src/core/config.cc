@@ -139,6 +139,7 @@ void validate(const EncoderConfig& c) {
     check_range("b_frames", c.b_frames, 0, 16);
     check_range("slices", c.slices, 1, 256);
     check_range("threads", c.threads, 0, 256);
+    check_range("gpu", c.gpu, kAutoGpu, 63);
     check_range("intra_refresh_period", c.intra_refresh_period, 0, 100'000);
     if (c.intra_refresh && c.b_frames > 0)
         bad_field("intra_refresh", "true with b_frames " + std::to_string(c.b_frames), "intra refresh needs b_frames 0");

@@ -24,7 +24,8 @@ public:
 
     // A buffer of at least `bytes`; the returned handle gives it back when released.
     std::shared_ptr<void> acquire(size_t bytes, uint8_t*& data);
-    // A frame whose planes live in one pooled buffer; rows padded to 256 bytes.
+    // A frame whose planes live in one pooled buffer; rows padded to 256 bytes (three-plane 4:2:0:
+    // luma to 512 and chroma pitch half of it, the layout NVENC requires).
     Frame frame(PixelFormat format, int width, int height);
 
     size_t allocations() const;

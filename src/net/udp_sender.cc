@@ -322,11 +322,11 @@ UdpSender::~UdpSender() {
     if (impl_->fd >= 0) ::close(impl_->fd);
 }
 
-void UdpSender::send(PacketList packets) {
+void UdpSender::send(PacketList packets, std::optional<Clock::time_point> origin) {
     Impl& s = *impl_;
     size_t bytes = 0;
     for (const auto& p : packets) bytes += p.size();
-    const auto now = Clock::now();
+    const auto now = origin.value_or(Clock::now());
     {
         std::unique_lock lock(s.mutex);
         // Unpaced and nothing waiting: send from the caller's thread, which saves the

@@ -56,7 +56,7 @@ TEST_F(CliErrors, OddDimensionsWith420) {
 TEST_F(CliErrors, ZeroOrNegativeBitrate) {
     expect_failure("encode synthetic:64x48@30:2 --rc cbr --bitrate 0" + out(), "out of range");
     expect_failure("encode synthetic:64x48@30:2 --rc cbr --bitrate -5M" + out(), "out of range");
-    expect_failure("encode synthetic:64x48@30:2 --rc cbr" + out(), "needs --bitrate");
+    expect_failure("encode synthetic:64x48@30:2 --rc cbr" + out(), "needs a bitrate");
 }
 
 // Issue 13, finding 4: container/codec pairs that would give an undecodable file are refused up front.
@@ -84,8 +84,8 @@ TEST_F(CliErrors, NonFiniteAndOutOfRangeNumbers) {
 
 TEST_F(CliErrors, UnknownCodecAndBadOptions) {
     expect_failure("encode synthetic:64x48@30:2 --codec vp9" + out(), "unknown codec 'vp9'");
-    expect_failure("encode synthetic:64x48@30:2 --preset p9" + out(), "--preset 'p9' is invalid");
-    expect_failure("encode synthetic:64x48@30:2 --gop 0" + out(), "--gop '0' is invalid");
+    expect_failure("encode synthetic:64x48@30:2 --preset p9" + out(), "preset 'p9' is invalid");
+    expect_failure("encode synthetic:64x48@30:2 --gop 0" + out(), "gop '0' is invalid");
     expect_failure("encode synthetic:64x48@30:2 --qp 70" + out(), "rc.qp");
     expect_failure("encode synthetic:64x48@30:2 --backend nosuch" + out(), "unknown backend 'nosuch'");
 }

@@ -22,8 +22,7 @@ protected:
     void SetUp() override {
         ::setenv("NVCAST_NVENC_LIBRARY", (emu_lib_dir() + "/libnvidia-encode.so.1").c_str(), 1);
         ::setenv("NVCAST_CUDA_LIBRARY", (emu_lib_dir() + "/libcuda.so.1").c_str(), 1);
-        for (const char* v : {"NVCAST_EMU_FAULTS", "NVCAST_EMU_API_VERSION", "NVCAST_EMU_DEVICES", "NVCAST_NVENC_DEVICE",
-                              "NVCAST_NVENC_OUTPUT_DELAY", "NVCAST_NVENC_FALLBACK"})
+        for (const char* v : {"NVCAST_EMU_FAULTS", "NVCAST_EMU_API_VERSION", "NVCAST_EMU_DEVICES"})
             ::unsetenv(v);
     }
     void TearDown() override { SetUp(); }

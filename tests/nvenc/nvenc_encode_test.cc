@@ -121,10 +121,10 @@ TEST_F(NvencEncode, GopForcedIdrAndInfiniteGop) {
 }
 
 TEST_F(NvencEncode, ZeroLatencyAndConfigurableOutputDelay) {
-    const EncoderConfig cfg = config();
+    EncoderConfig cfg = config();
     const auto frames = synthetic_frames(cfg.width, cfg.height, 8);
     for (int delay : {0, 2}) {
-        ::setenv("NVCAST_NVENC_OUTPUT_DELAY", std::to_string(delay).c_str(), 1);
+        cfg.backend_options["nvenc.output_delay"] = std::to_string(delay);
         auto opened = open_encoder("nvenc", cfg);
         for (size_t i = 0; i < frames.size(); ++i) {
             opened.encoder->send_frame(frames[i]);

@@ -65,14 +65,30 @@ TEST_F(NvencErrors, AutoDeviceSkipsAGpuWithoutNvencAndSessionsShareAContext) {
     });
     EXPECT_EQ(code, ErrorCode::Unavailable);
     EXPECT_NE(message.find("(CUDA device 0) has no NVENC engine"), std::string::npos) << message;
-    ::setenv("NVCAST_NVENC_DEVICE", "5", 1);
-    auto [code2, message2] = error_of([&] { nvenc::NvencEncoder(config(), nvenc::Options::from_environment()); });
+    EncoderConfig on_gpu5 = config();
+    on_gpu5.gpu = 5;
+    auto [code2, message2] = error_of([&] { open_encoder("nvenc", on_gpu5); });
     EXPECT_EQ(code2, ErrorCode::InvalidArgument);
     EXPECT_NE(message2.find("CUDA device 5 does not exist (2 device(s) found)"), std::string::npos) << message2;
-    ::setenv("NVCAST_NVENC_DEVICE", "gpu0", 1);
-    auto [code3, message3] = error_of([&] { nvenc::Options::from_environment(); });
+    EncoderConfig bad = config();
+    bad.gpu = 64;
+    auto [code3, message3] = error_of([&] { open_encoder("nvenc", bad); });
     EXPECT_EQ(code3, ErrorCode::InvalidArgument);
-    EXPECT_NE(message3.find("is not a device index or 'auto'"), std::string::npos) << message3;
+    EXPECT_NE(message3.find("gpu"), std::string::npos) << message3;
+    bad.gpu = 0;
+    bad.backend_options["nvenc.output_delay"] = "many";
+    auto [code4, message4] = error_of([&] { open_encoder("nvenc", bad); });
+    EXPECT_EQ(code4, ErrorCode::InvalidArgument);
+    EXPECT_NE(message4.find("nvenc.output_delay='many' is invalid (allowed: 0..16)"), std::string::npos) << message4;
+    bad.backend_options = {{"nvenc.colour", "blue"}};
+    auto [code5, message5] = error_of([&] { open_encoder("nvenc", bad); });
+    EXPECT_EQ(code5, ErrorCode::InvalidArgument);
+    EXPECT_NE(message5.find("nvenc has no option 'colour' (it has: output_delay, fallback)"), std::string::npos)
+        << message5;
+    bad.backend_options = {{"qsv.preset", "1"}};
+    auto [code6, message6] = error_of([&] { open_encoder("auto", bad); });
+    EXPECT_EQ(code6, ErrorCode::InvalidArgument);
+    EXPECT_NE(message6.find("this build has no backend 'qsv'"), std::string::npos) << message6;
 }
 
 TEST_F(NvencErrors, DriverTooOldNamesApiAndDriverVersion) {

@@ -73,8 +73,8 @@ TEST_F(NvencRecovery, ReopensWithFramesInFlight) {
 
 TEST_F(NvencRecovery, OutputDelayFramesSurvive) {
     faults("device_lost_at=9");
-    ::setenv("NVCAST_NVENC_OUTPUT_DELAY", "3", 1);
-    const EncoderConfig cfg = config();
+    EncoderConfig cfg = config();
+    cfg.backend_options["nvenc.output_delay"] = "3";
     const auto frames = synthetic_frames(cfg.width, cfg.height, 20);
     const EncodeRun run = encode(cfg, frames);
     EXPECT_EQ(run.stats.recoveries, 1);
@@ -95,8 +95,8 @@ TEST_F(NvencRecovery, DeviceGoneForGoodHandsOverToSoftware) {
 
 TEST_F(NvencRecovery, NoFallbackMeansDeviceLostError) {
     faults("device_lost_at=3,device_lost_sticky");
-    ::setenv("NVCAST_NVENC_FALLBACK", "0", 1);
-    const EncoderConfig cfg = config();
+    EncoderConfig cfg = config();
+    cfg.backend_options["nvenc.fallback"] = "off";
     const auto frames = synthetic_frames(cfg.width, cfg.height, 6);
     auto opened = open_encoder("nvenc", cfg);
     auto [code, message] = error_of([&] {

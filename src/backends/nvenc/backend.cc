@@ -33,10 +33,9 @@ BackendInfo probe_uncached() {
                           (installed.empty() ? "" : " (installed: " + installed + ")");
             return info;
         }
-        const int requested = requested_device();
         const ApiVersion api = std::min(max, newest_api(Codec::H264), [](ApiVersion a, ApiVersion b) { return a < b; });
         std::string errors;
-        for (int d = requested >= 0 ? requested : 0; d < (requested >= 0 ? requested + 1 : count); ++d) {
+        for (int d = 0; d < count; ++d) {
             try {
                 auto device = DeviceContext::get(driver, d);
                 ContextScope scope(*device);
@@ -70,10 +69,15 @@ BackendInfo probe_uncached() {
 
 class NvencBackend final : public Backend {
 public:
+    std::string_view name() const override { return "nvenc"; }
+    std::vector<BackendOptionInfo> options() const override {
+        return {{"output_delay", "finished packets held back before waiting on the GPU, 0..16 (default 0)"},
+                {"fallback", "on a lost GPU that cannot be reopened, continue on a software backend: on (default), off"}};
+    }
     BackendInfo probe() const override {
         // Opening a probe session costs real time on hardware: cache per environment.
         std::string key;
-        for (const char* var : {"NVCAST_NVENC_LIBRARY", "NVCAST_CUDA_LIBRARY", "NVCAST_NVENC_DEVICE", "NVCAST_EMU_FAULTS",
+        for (const char* var : {"NVCAST_NVENC_LIBRARY", "NVCAST_CUDA_LIBRARY", "NVCAST_EMU_FAULTS",
                                 "NVCAST_EMU_API_VERSION", "NVCAST_EMU_DEVICES"}) {
             const char* v = std::getenv(var);
             key += std::string(v ? v : "") + "\x1f";
@@ -85,7 +89,7 @@ public:
     }
 
     std::unique_ptr<Encoder> create(const EncoderConfig& config) const override {
-        return std::make_unique<NvencEncoder>(config, Options::from_environment());
+        return std::make_unique<NvencEncoder>(config, Options::from_config(config));
     }
 
 private:

@@ -115,7 +115,7 @@ nvenc_status nvenc_init(const nvenc_config* c, nvenc_encoder** out) {
         cfg.b_frames = c->b_frames;
         cfg.intra_refresh = c->intra_refresh != 0;
         nvcast::validate(cfg);
-        nvcast::nvenc::Options options = nvcast::nvenc::Options::from_environment();
+        nvcast::nvenc::Options options = nvcast::nvenc::Options::from_config(cfg);
         options.device = c->device;
         options.output_delay = c->output_delay;
         auto handle = std::make_unique<nvenc_encoder>();

@@ -69,15 +69,4 @@ std::string device_name(const Driver& driver, int ordinal) {
     return name;
 }
 
-int requested_device() {
-    const char* env = std::getenv("NVCAST_NVENC_DEVICE");
-    if (!env || !*env || std::string(env) == "auto") return -1;
-    char* end = nullptr;
-    const long v = std::strtol(env, &end, 10);
-    if (*end != '\0' || v < 0 || v > 63)
-        throw Error(ErrorCode::InvalidArgument,
-                    std::string("NVCAST_NVENC_DEVICE='") + env + "' is not a device index or 'auto'");
-    return static_cast<int>(v);
-}
-
 }  // namespace nvcast::nvenc

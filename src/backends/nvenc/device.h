@@ -1,5 +1,4 @@
-// CUDA devices for NVENC: one context per device, shared by every session on it,
-// and device selection (NVCAST_NVENC_DEVICE = index or "auto").
+// CUDA devices for NVENC: one context per device, shared by every session on it.
 #pragma once
 
 #include <atomic>
@@ -46,7 +45,5 @@ private:
 
 int device_count(const Driver& driver);
 std::string device_name(const Driver& driver, int ordinal);
-// -1 = auto; otherwise the ordinal from NVCAST_NVENC_DEVICE (throws InvalidArgument on garbage).
-int requested_device();
 
 }  // namespace nvcast::nvenc

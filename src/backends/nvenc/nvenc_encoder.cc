@@ -1,7 +1,8 @@
 #include "backends/nvenc/nvenc_encoder.h"
 
-#include <cstdlib>
+#include <algorithm>
 
+#include "backends/backend_options.h"
 #include "backends/nvenc/api12.h"
 #include "nvcast/backend.h"
 #include "nvcast/log.h"
@@ -22,25 +23,13 @@ FrameType frame_type_of(NV_ENC_PIC_TYPE type) {
     }
 }
 
-int env_int(const char* name, int fallback, int lo, int hi) {
-    const char* v = std::getenv(name);
-    if (!v || !*v) return fallback;
-    char* end = nullptr;
-    const long n = std::strtol(v, &end, 10);
-    if (*end != '\0' || n < lo || n > hi)
-        throw Error(ErrorCode::InvalidArgument, std::string(name) + "='" + v + "' is invalid (allowed " +
-                                                    std::to_string(lo) + ".." + std::to_string(hi) + ")");
-    return static_cast<int>(n);
-}
-
 }  // namespace
 
-Options Options::from_environment() {
+Options Options::from_config(const EncoderConfig& config) {
     Options o;
-    o.device = requested_device();
-    o.output_delay = env_int("NVCAST_NVENC_OUTPUT_DELAY", 0, 0, 16);
-    const char* fb = std::getenv("NVCAST_NVENC_FALLBACK");
-    o.allow_fallback = !(fb && std::string(fb) == "0");
+    o.device = config.gpu;
+    o.output_delay = backend_option_int(config, "nvenc", "output_delay", 0, 0, 16);
+    o.allow_fallback = backend_option_bool(config, "nvenc", "fallback", true);
     return o;
 }
 
@@ -258,6 +247,13 @@ void NvencEncoder::collect(size_t keep) {
 }
 
 void NvencEncoder::send_frame(const Frame& frame, const FrameOptions& options) {
+    if (try_send_frame(frame, options) == SendResult::TryAgain)
+        throw Error(ErrorCode::ResourceExhausted,
+                    "nvenc: all " + std::to_string(slots_.size()) +
+                        " input surfaces are busy and finished packets are waiting: read them (receive_packet) first");
+}
+
+SendResult NvencEncoder::try_send_frame(const Frame& frame, const FrameOptions& options) {
     if (flushed_) throw Error(ErrorCode::InvalidState, "nvenc: send_frame after flush");
     if (frame.width() != config_.width || frame.height() != config_.height || frame.format() != config_.input_format)
         throw Error(ErrorCode::InvalidArgument,
@@ -268,8 +264,11 @@ void NvencEncoder::send_frame(const Frame& frame, const FrameOptions& options) {
     if (fallback_) {
         fallback_->send_frame(to_host(frame), options);
         ++stats_.submitted;
-        return;
+        return SendResult::Accepted;
     }
+    // Finished packets nobody reads would pile up without bound: as many as there are surfaces is the limit.
+    const bool slot_free = std::any_of(slots_.begin(), slots_.end(), [](const Slot& s) { return !s.busy; });
+    if (!slot_free || packets_.size() >= slots_.size()) return SendResult::TryAgain;
     ++stats_.submitted;
     try {
         ContextScope scope(*device_);
@@ -281,6 +280,7 @@ void NvencEncoder::send_frame(const Frame& frame, const FrameOptions& options) {
         }
         recover(&frame, options, e);
     }
+    return SendResult::Accepted;
 }
 
 void NvencEncoder::recover(const Frame* current, const FrameOptions& options, const Error& cause) {

@@ -19,9 +19,10 @@ namespace nvcast::nvenc {
 
 struct Options {
     int device = -1;        // CUDA ordinal; -1 = auto (first GPU whose NVENC encodes the codec)
-    int output_delay = -1;  // finished packets held back before locking; -1 = NVCAST_NVENC_OUTPUT_DELAY or 0
+    int output_delay = 0;   // finished packets held back before locking
     bool allow_fallback = true;  // on a lost device that cannot be reopened, continue on a software backend
-    static Options from_environment();
+    // EncoderConfig::gpu and the backend options nvenc.output_delay, nvenc.fallback.
+    static Options from_config(const EncoderConfig& config);
 };
 
 // Frame accounting: submitted == packets + dropped once flushed and drained.
@@ -42,13 +43,13 @@ public:
     std::string backend_name() const override;
     Capabilities capabilities() const override { return caps_.caps; }
     void send_frame(const Frame& frame, const FrameOptions& options) override;
+    SendResult try_send_frame(const Frame& frame, const FrameOptions& options) override;
     std::optional<Packet> receive_packet() override;
     void flush() override;
     void set_bitrate(int64_t bitrate, int64_t max_bitrate) override;
     std::vector<uint8_t> codec_headers() override;
 
-    // Marks the frame with this pts as lost at the receiver: later frames won't reference it.
-    void invalidate_reference(int64_t pts);
+    void invalidate_reference(int64_t pts) override;
     const Stats& stats() const { return stats_; }
     // CUDA surfaces registered so far (resource cache misses), this session and earlier ones.
     int64_t registrations() const {

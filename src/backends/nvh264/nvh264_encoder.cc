@@ -121,6 +121,7 @@ namespace {
 
 class NvH264Backend final : public Backend {
 public:
+    std::string_view name() const override { return "nvh264"; }
     BackendInfo probe() const override {
         BackendInfo info;
         info.name = "nvh264";

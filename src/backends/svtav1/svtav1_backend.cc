@@ -271,6 +271,7 @@ private:
 
 class SvtAv1Backend final : public Backend {
 public:
+    std::string_view name() const override { return kName; }
     BackendInfo probe() const override {
         BackendInfo info;
         info.name = kName;

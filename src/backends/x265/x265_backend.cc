@@ -232,6 +232,7 @@ private:
 
 class X265Backend final : public Backend {
 public:
+    std::string_view name() const override { return kName; }
     BackendInfo probe() const override {
         BackendInfo info;
         info.name = kName;

@@ -1,0 +1,328 @@
+#include "pipeline/stream_runner.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "nvcast/error.h"
+#include "nvcast/log.h"
+
+namespace nvcast::pipeline {
+namespace {
+
+constexpr auto kPoolWait = std::chrono::milliseconds(20);
+
+bool is_rtp_target(const std::string& target) {
+    return target.rfind("rtp://", 0) == 0 || target.rfind("udp://", 0) == 0;
+}
+
+std::string host_cname() {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    return std::string("nvcast@") + host;
+}
+
+std::shared_ptr<PacketSink> open_one_sink(const SinkSpec& spec, const StreamInfo& info, const EncoderConfig& c) {
+    if (spec.custom) return spec.custom;
+    if (spec.target.empty()) throw Error(ErrorCode::InvalidArgument, "a sink has no target (file or rtp://host:port)");
+    if (!is_rtp_target(spec.target)) return open_sink(spec.target, info);
+    rtp::RtpSinkConfig rc = spec.rtp;
+    rc.sender.destination = rtp::parse_url(spec.target);
+    if (rc.sender.pacing_rate == 0) rc.sender.pacing_rate = rtp::default_pacing_rate(c.rc.bitrate, c.rc.max_bitrate);
+    if (rc.sender.pacing_rate < 0) rc.sender.pacing_rate = 0;  // explicitly off
+    if (rc.sender.cname == "nvcast") rc.sender.cname = host_cname();
+    return std::make_shared<rtp::RtpSink>(rc, info);
+}
+
+}  // namespace
+
+StreamRunner::StreamRunner(StreamSpec spec, size_t index)
+    : spec_(std::move(spec)), queue_(static_cast<size_t>(std::clamp(spec_.queue_frames, 1, 256))) {
+    if (spec_.name.empty()) spec_.name = "stream " + std::to_string(index + 1);
+    try {
+        if (spec_.queue_frames < 1 || spec_.queue_frames > 256)
+            throw Error(ErrorCode::InvalidArgument,
+                        "queue_frames " + std::to_string(spec_.queue_frames) + " is out of range (1..256)");
+        if (spec_.frames < -1 || spec_.frames == 0)
+            throw Error(ErrorCode::InvalidArgument,
+                        "frames " + std::to_string(spec_.frames) + " is invalid (a positive count, or -1 for all)");
+        if (spec_.sinks.empty()) throw Error(ErrorCode::InvalidArgument, "no sinks: give at least one output");
+        if (spec_.source) {
+            source_ = spec_.source;
+        } else {
+            if (spec_.input.empty()) throw Error(ErrorCode::InvalidArgument, "no input: give a file or synthetic:WxH@FPS");
+            source_ = open_source(spec_.input, spec_.raw);
+        }
+        prep_.emplace(spec_.prepare, source_->info());
+        const SourceInfo& out = prep_->output();
+        config_ = spec_.encoder;
+        config_.width = out.width;
+        config_.height = out.height;
+        config_.input_format = out.format;
+        config_.fps_num = out.fps_num;
+        config_.fps_den = out.fps_den;
+        if (!config_.color.specified()) config_.color = out.color;
+        validate(config_);
+        check_backend_options(config_);
+        // A stream uses a GPU when its frames live there, or its preparation or encoder may run there.
+        const bool cpu_backend = spec_.backend == "x264" || spec_.backend == "x265" || spec_.backend == "svtav1";
+        wants_gpu_ = source_->info().memory == MemoryType::Cuda || prep_->active() || !cpu_backend;
+    } catch (const std::exception& e) {
+        rethrow_named(e);
+    }
+    stats_.name = spec_.name;
+    stats_.codec = config_.codec;
+    stats_.width = config_.width;
+    stats_.height = config_.height;
+    stats_.fps_num = config_.fps_num;
+    stats_.fps_den = config_.fps_den;
+}
+
+StreamRunner::~StreamRunner() {
+    stop();
+    if (reader_.joinable()) reader_.join();
+    if (encoder_thread_.joinable()) encoder_thread_.join();
+}
+
+void StreamRunner::rethrow_named(const std::exception& e) const {
+    const auto* error = dynamic_cast<const Error*>(&e);
+    throw Error(error ? error->code() : ErrorCode::InvalidArgument, "stream '" + spec_.name + "': " + e.what());
+}
+
+double StreamRunner::pixel_rate() const noexcept {
+    return static_cast<double>(config_.width) * config_.height * config_.fps_num / std::max(1, config_.fps_den);
+}
+
+void StreamRunner::open(int gpu) {
+    try {
+        config_.gpu = gpu;
+        const SourceInfo& in = source_->info();
+        if (gpu != kAutoGpu || in.memory == MemoryType::Cuda) {
+            cuda_ = std::make_unique<gpu::CudaStream>(gpu < 0 ? 0 : gpu);
+            config_.cuda_stream = cuda_->get();
+        }
+        try {
+            encoder_ = open_encoder(spec_.backend, config_);
+        } catch (const Error& e) {
+            if (spec_.fallback_backend.empty()) throw;
+            encoder_ = open_encoder(spec_.fallback_backend, config_);
+            encoder_.selection = spec_.backend + " could not open (" + e.what() + "); fell back to " +
+                                 encoder_.selection;
+        }
+        Encoder& enc = *encoder_.encoder;
+        encoder_uploads_ = enc.capabilities().device_frames;
+        StreamInfo info{config_.codec, config_.width, config_.height, config_.fps_num,
+                        config_.fps_den, config_.color, enc.codec_headers()};
+        for (const SinkSpec& s : spec_.sinks) {
+            sinks_.push_back(open_one_sink(s, info, config_));
+            stats_.sinks.push_back({s.target.empty() && s.custom ? "custom" : s.target, 0, 0, std::nullopt});
+        }
+        // The queue, the frame in the reader's hands, the one in the encoder's and one in flight.
+        pool_ = FramePool::create(in.memory, static_cast<size_t>(spec_.queue_frames) + 3);
+        const std::string engine = enc.engine();
+        stats_.encoder = enc.backend_name() + (engine.empty() ? "" : " (" + engine + ")");
+        stats_.selection = encoder_.selection;
+        stats_.gpu = gpu;
+    } catch (const std::exception& e) {
+        rethrow_named(e);
+    }
+}
+
+void StreamRunner::start(std::function<void()> on_failure) {
+    on_failure_ = std::move(on_failure);
+    start_time_ = Clock::now();
+    {
+        std::lock_guard lock(mutex_);
+        stats_.state = StreamState::Running;
+    }
+    reader_ = std::thread([this] { read_loop(); });
+    encoder_thread_ = std::thread([this] { encode_loop(); });
+}
+
+void StreamRunner::stop() {
+    stop_requested_ = true;
+    std::lock_guard lock(wake_mutex_);
+    wake_.notify_all();
+}
+
+void StreamRunner::read_loop() {
+    const SourceInfo& in = source_->info();
+    const auto period = std::chrono::duration<double>(static_cast<double>(in.fps_den) / in.fps_num);
+    int64_t index = 0;
+    try {
+        while (!stop_requested_ && !failed_ && (spec_.frames < 0 || index < spec_.frames)) {
+            if (spec_.realtime) {
+                std::unique_lock lock(wake_mutex_);
+                const auto due = start_time_ + std::chrono::duration_cast<Clock::duration>(period * index);
+                if (wake_.wait_until(lock, due, [&] { return stop_requested_.load(); })) break;
+            }
+            std::optional<Frame> frame;
+            while (!frame && !stop_requested_ && !failed_) {
+                frame = pool_->acquire(in.format, in.width, in.height, kPoolWait);
+                // Live: every buffer is queued, so the oldest queued frame gives up its buffer.
+                if (!frame && spec_.drop == DropPolicy::DropOldest)
+                    if (auto old = queue_.take_oldest()) {
+                        std::lock_guard lock(mutex_);
+                        ++stats_.dropped_queue_full;
+                        available_.erase(old->pts);
+                    }
+            }
+            if (!frame) break;
+            if (!source_->read(*frame)) {
+                reached_end_ = true;
+                break;
+            }
+            const auto now = Clock::now();
+            frame->pts = index;
+            Frame prepared = prep_->run(*frame, cuda_ ? cuda_->get() : nullptr);
+            int copies = 0;
+            if (prep_->active() && prepared.memory() != frame->memory()) copies = 1;
+            if (prep_->active() && frame->memory() == MemoryType::Host && prep_->last_path() == ConvertPath::Gpu &&
+                prepared.memory() == MemoryType::Host)
+                copies = 2;  // uploaded, converted, read back
+            if (encoder_uploads_ && prepared.memory() == MemoryType::Host) ++copies;
+            frame.reset();  // a prepared copy no longer needs the source buffer
+            {
+                std::lock_guard lock(mutex_);
+                ++stats_.frames_in;
+                stats_.host_device_copies += copies;
+                available_[index] = now;
+            }
+            auto pushed = queue_.push(std::move(prepared), spec_.drop);
+            if (pushed.dropped) {
+                std::lock_guard lock(mutex_);
+                ++stats_.dropped_queue_full;
+                available_.erase(pushed.dropped->pts);
+            }
+            if (!pushed.accepted) break;  // the encoder side failed; finish() accounts for it
+            ++index;
+        }
+        if (spec_.frames >= 0 && index >= spec_.frames) reached_end_ = true;
+    } catch (const std::exception& e) {
+        // The stream ends here; what was read is still encoded and written.
+        std::lock_guard lock(mutex_);
+        stats_.error = "stream '" + spec_.name + "': source: " + e.what();
+    }
+    queue_.close();
+}
+
+void StreamRunner::drain() {
+    Encoder& enc = *encoder_.encoder;
+    while (auto packet = enc.receive_packet()) {
+        {
+            std::lock_guard lock(mutex_);
+            if (auto it = available_.find(packet->pts); it != available_.end()) {
+                packet->available = it->second;
+                available_.erase(it);
+            }
+        }
+        for (const auto& sink : sinks_) sink->write(*packet);
+        const auto now = Clock::now();
+        std::lock_guard lock(mutex_);
+        ++stats_.frames_encoded;
+        ++stats_.packets;
+        stats_.bytes += static_cast<int64_t>(packet->size());
+        stats_.keyframes += packet->keyframe;
+        ++stats_.frame_types[packet->type];
+        if (packet->qp >= 0) stats_.qp_sum += packet->qp, ++stats_.qp_count;
+        for (SinkStats& s : stats_.sinks) ++s.packets, s.bytes += static_cast<int64_t>(packet->size());
+        if (packet->available != Clock::time_point{}) {
+            const double ms = std::chrono::duration<double, std::milli>(now - packet->available).count();
+            stats_.encode_latency_ms = ms;
+            stats_.encode_latency_max_ms = std::max(stats_.encode_latency_max_ms, ms);
+            latency_sum_ms_ += ms;
+            stats_.encode_latency_mean_ms = latency_sum_ms_ / static_cast<double>(stats_.frames_encoded);
+        }
+    }
+}
+
+void StreamRunner::encode_loop() {
+    try {
+        gpu::use_device(config_.gpu);
+        Encoder& enc = *encoder_.encoder;
+        while (auto frame = queue_.pop()) {
+            // FFmpeg's contract: an encoder whose input is full says so; read packets, then offer again.
+            while (enc.try_send_frame(*frame) == SendResult::TryAgain) {
+                drain();
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+            }
+            frame.reset();
+            drain();
+        }
+        if (!failed_) {
+            enc.flush();
+            drain();
+            std::lock_guard lock(mutex_);
+            for (const auto& sink : sinks_) sink->close();
+        }
+    } catch (const std::exception& e) {
+        fail("encoder/sink", e);
+    }
+    finish();
+}
+
+void StreamRunner::fail(const std::string& what, const std::exception& e) {
+    failed_ = true;
+    queue_.abort();
+    {
+        std::lock_guard lock(mutex_);
+        stats_.error = "stream '" + spec_.name + "': " + what + ": " + e.what();
+        // Finalise what was written (a playable file up to the failure); a sink that fails again stays silent.
+        for (const auto& sink : sinks_) try {
+                sink->close();
+            } catch (const std::exception&) {
+            }
+    }
+    if (on_failure_) on_failure_();
+}
+
+void StreamRunner::finish() {
+    if (reader_.joinable()) reader_.join();
+    std::lock_guard lock(mutex_);
+    StreamStats& s = stats_;
+    s.seconds = std::chrono::duration<double>(Clock::now() - start_time_).count();
+    // Frames in = encoded + dropped: what neither came out nor was dropped for room was lost to a failure.
+    const int64_t unaccounted = s.frames_in - s.frames_encoded - s.dropped_queue_full;
+    if (unaccounted != 0 && s.error.empty())
+        s.error = "stream '" + spec_.name + "': the encoder returned " + std::to_string(s.frames_encoded) +
+                  " packets for " + std::to_string(s.frames_in - s.dropped_queue_full) + " frames sent";
+    s.dropped_stream_failed = std::max<int64_t>(0, unaccounted);
+    if (!s.error.empty()) {
+        s.state = StreamState::Failed;
+        failed_ = true;
+    } else {
+        s.state = reached_end_ ? StreamState::Finished : StreamState::Stopped;
+    }
+    if (s.frames_in == 0 && s.state == StreamState::Finished) {
+        s.state = StreamState::Failed;
+        s.error = "stream '" + spec_.name + "': the input has no frames";
+    }
+    s.preparation = prep_->describe();
+    done_ = true;
+    done_cv_.notify_all();
+}
+
+bool StreamRunner::wait_for(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return done_cv_.wait_for(lock, timeout, [&] { return done_; });
+}
+
+bool StreamRunner::failed() const {
+    std::lock_guard lock(mutex_);
+    return stats_.state == StreamState::Failed;
+}
+
+StreamStats StreamRunner::stats() const {
+    std::lock_guard lock(mutex_);
+    StreamStats s = stats_;
+    if (!done_ && s.state == StreamState::Running)
+        s.seconds = std::chrono::duration<double>(Clock::now() - start_time_).count();
+    s.queue_depth = queue_.size();
+    s.pool_allocations = (pool_ ? pool_->allocations() : 0) + (prep_ ? prep_->pool_allocations() : 0);
+    for (size_t i = 0; i < sinks_.size() && i < s.sinks.size(); ++i)
+        if (const auto* rtp_sink = dynamic_cast<const rtp::RtpSink*>(sinks_[i].get()))
+            s.sinks[i].network = rtp_sink->stats();
+    return s;
+}
+
+}  // namespace nvcast::pipeline
