@@ -54,8 +54,12 @@ int run_stream(const StreamArgs& args) {
     if (!args.srtp_key.empty() && args.srtp_generate)
         throw Error(ErrorCode::InvalidArgument, "give either --srtp KEY or --srtp-generate, not both");
     if (args.sdp_only && args.sdp.empty()) throw Error(ErrorCode::InvalidArgument, "--sdp-only needs --sdp FILE");
+    // --to takes host:port too; the pipeline's sink wants a URL.
+    const rtp::Endpoint destination = rtp::parse_url(args.to);
+    const bool v6 = destination.host.find(':') != std::string::npos;
     OutputSettings out;
-    out.target = args.to;
+    out.target = "rtp://" + (v6 ? "[" + destination.host + "]" : destination.host) + ":" +
+                 std::to_string(destination.port);
     out.sdp = args.sdp;
     out.srtp = args.srtp_generate ? "generate" : args.srtp_key;
     out.mtu = args.mtu;
@@ -77,7 +81,6 @@ int run_stream(const StreamArgs& args) {
     if (key && args.print_key) std::printf("SRTP key (AES_CM_128_HMAC_SHA1_80): %s\n", key->base64().c_str());
     std::fflush(stdout);
     if (args.sdp_only) return 0;
-    const rtp::Endpoint destination = rtp::parse_url(args.to);
     log(LogLevel::Info, "streaming " + std::string(to_string(codec)) + " to " + destination.host + ":" +
                             std::to_string(destination.port) + (key ? " (SRTP)" : "") +
                             (args.fast ? ", as fast as possible" : ", real time"));

@@ -1,6 +1,7 @@
 // SDP (RFC 4566) with rtpmap/fmtp per RFC 6184, RFC 7798, the AV1 RTP spec, and a=crypto (RFC 4568).
 #include <gtest/gtest.h>
 
+#include "nvcast/error.h"
 #include "nvcast/sdp.h"
 
 using namespace nvcast;
@@ -66,4 +67,61 @@ TEST(Sdp, SrtpUsesSavpAndInlineKey) {
     EXPECT_TRUE(has_line(sdp, "m=video 5004 RTP/SAVP 96")) << sdp;
     EXPECT_TRUE(has_line(sdp, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd"))
         << sdp;
+}
+
+// The receiving side reads what the writer wrote, and what other tools write.
+TEST(SdpParser, ReadsItsOwnSdpBack) {
+    for (Codec codec : {Codec::H264, Codec::HEVC, Codec::AV1}) {
+        SdpConfig c;
+        c.codec = codec;
+        c.port = 6000;
+        c.payload_type = 101;
+        if (rtp::srtp_supported()) c.srtp = rtp::SrtpKey::generate();
+        const rtp::SdpSession s = rtp::parse_sdp(rtp::make_sdp(c));
+        EXPECT_EQ(s.port, 6000);
+        ASSERT_TRUE(s.payload_type.has_value());
+        EXPECT_EQ(*s.payload_type, 101);
+        ASSERT_TRUE(s.codec.has_value());
+        EXPECT_EQ(*s.codec, codec);
+        EXPECT_EQ(s.srtp.has_value(), c.srtp.has_value());
+        if (c.srtp) {
+            EXPECT_EQ(s.srtp->bytes, c.srtp->bytes);
+        }
+    }
+}
+
+TEST(SdpParser, TakesTheFirstVideoSectionAndItsPayloadType) {
+    const rtp::SdpSession s = rtp::parse_sdp(
+        "v=0\nm=audio 5000 RTP/AVP 0\na=rtpmap:0 PCMU/8000\nm=video 7000 RTP/AVP 98\na=rtpmap:99 VP8/90000\n"
+        "a=rtpmap:98 AV1/90000\nm=video 8000 RTP/AVP 96\na=rtpmap:96 H264/90000\n");
+    EXPECT_EQ(s.port, 7000);
+    ASSERT_TRUE(s.codec.has_value());
+    EXPECT_EQ(*s.codec, Codec::AV1);
+}
+
+TEST(SdpParser, ErrorsNameTheOriginAndTheProblem) {
+    auto error = [](const std::string& text) {
+        try {
+            rtp::parse_sdp(text, "SDP 'x.sdp'");
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("(no error)");
+    };
+    EXPECT_NE(error("v=0\ns=x\n").find("SDP 'x.sdp' has no m=video line"), std::string::npos);
+    EXPECT_NE(error("m=video 0 RTP/AVP 96\n").find("video port out of range"), std::string::npos);
+    EXPECT_NE(error("m=video 99999 RTP/AVP 96\n").find("video port out of range"), std::string::npos);
+    EXPECT_NE(error("m=video x RTP/AVP 96\n").find("video port out of range"), std::string::npos);
+    EXPECT_NE(error("m=video 5004 RTP/AVP 96\na=rtpmap:96 VP9/90000\n").find("encoding 'VP9' is not H264/H265/AV1"),
+              std::string::npos);
+    EXPECT_NE(error("m=video 5004 RTP/AVP 96\na=crypto:1 AES_256_CM_HMAC_SHA1_80 inline:abc\n")
+                  .find("only AES_CM_128_HMAC_SHA1_80"),
+              std::string::npos);
+    EXPECT_NE(error("m=video 5004 RTP/AVP 96\na=rtpmap:96\n").find("malformed a=rtpmap"), std::string::npos);
+    try {
+        rtp::read_sdp_file("/nonexistent/x.sdp");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::Io);
+    }
 }

@@ -279,3 +279,48 @@ TEST_F(NvencEncode, ReferenceInvalidationForcesNoIdr) {
 
 }  // namespace
 }  // namespace nvcast::test
+
+namespace nvcast::test {
+namespace {
+
+// FFmpeg's send/receive contract: a session whose surfaces all hold unread packets says "try
+// again" instead of throwing; after reading, the same frame is accepted. send_frame says why.
+TEST_F(NvencEncode, FullInputSaysTryAgainUntilPacketsAreRead) {
+    const EncoderConfig cfg = config();
+    const auto frames = synthetic_frames(cfg.width, cfg.height, 12);
+    auto opened = open_encoder("nvenc", cfg);
+    Encoder& enc = *opened.encoder;
+    size_t sent = 0;
+    while (sent < frames.size() && enc.try_send_frame(frames[sent]) == SendResult::Accepted) ++sent;
+    ASSERT_LT(sent, frames.size()) << "the surfaces never filled up";
+    EXPECT_GT(sent, 0u);
+    try {
+        enc.send_frame(frames[sent]);
+        FAIL() << "send_frame on a full session did not throw";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::ResourceExhausted);
+        EXPECT_NE(std::string(e.what()).find("read them (receive_packet) first"), std::string::npos) << e.what();
+    }
+    size_t packets = 0;
+    while (enc.receive_packet()) ++packets;
+    EXPECT_EQ(packets, sent);
+    for (; sent < frames.size(); ++sent) {
+        ASSERT_EQ(enc.try_send_frame(frames[sent]), SendResult::Accepted);
+        while (enc.receive_packet()) ++packets;
+    }
+    enc.flush();
+    while (enc.receive_packet()) ++packets;
+    EXPECT_EQ(packets, frames.size());
+}
+
+TEST_F(NvencEncode, ReferenceInvalidationIsPartOfTheEncoderApi) {
+    const EncoderConfig cfg = config();
+    auto opened = open_encoder("nvenc", cfg);
+    if (!opened.encoder->capabilities().reference_invalidation) GTEST_SKIP() << "emulated GPU without it";
+    const auto frames = synthetic_frames(cfg.width, cfg.height, 3);
+    for (const Frame& f : frames) opened.encoder->send_frame(f);
+    EXPECT_NO_THROW(opened.encoder->invalidate_reference(1));
+}
+
+}  // namespace
+}  // namespace nvcast::test
