@@ -40,7 +40,8 @@ struct RawInputOptions {
     int64_t frames = -1;  // synthetic: number of frames (-1 = endless)
 };
 
-// "synthetic:1920x1080@60" (optionally ":frames=N"), "*.y4m", anything else is raw YUV.
+// "synthetic:1920x1080@60[:N]", "cuda-synthetic:1920x1080@60[:N]" (drawn in CUDA device
+// memory), "*.y4m", anything else is raw YUV.
 std::unique_ptr<FrameSource> open_source(std::string_view spec, const RawInputOptions& raw = {});
 
 std::unique_ptr<FrameSource> open_y4m(const std::string& path);
@@ -48,5 +49,10 @@ std::unique_ptr<FrameSource> open_raw(const std::string& path, const RawInputOpt
 // Moving, detailed, noisy content (not trivial to compress), deterministic per seed.
 std::unique_ptr<FrameSource> open_synthetic(int width, int height, int fps_num, int fps_den, int64_t frames,
                                             PixelFormat format = PixelFormat::I420, uint32_t seed = 1);
+// The same kind of content drawn by a CUDA kernel into device frames (NV12 or I420), so that a
+// benchmark's source outruns every encoder and GPU pipelines start with no host copy.
+// Throws Error(Unavailable) without CUDA kernels or a device.
+std::unique_ptr<FrameSource> open_device_synthetic(int width, int height, int fps_num, int fps_den, int64_t frames,
+                                                   PixelFormat format = PixelFormat::NV12, uint32_t seed = 1);
 
 }  // namespace nvcast

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "gpu/buffer_pool.h"
+#include "gpu/frame_transfer.h"
 #include "gpu/convert_params.h"
 #include "gpu/reference.h"
 #include "gpu/scale_filter.h"
@@ -236,17 +237,7 @@ public:
             out.color = keep;
             return;
         }
-#if NVCAST_HAVE_GPU_KERNELS
-        for (int p = 0; p < in.plane_count(); ++p)
-            gpu::cuda_check(cudaMemcpy2DAsync(out.data(p), static_cast<size_t>(out.pitch(p)), in.data(p),
-                                              static_cast<size_t>(in.pitch(p)),
-                                              plane_row_bytes(in.format(), in.width(), p),
-                                              static_cast<size_t>(plane_rows(in.format(), in.height(), p)),
-                                              cudaMemcpyDeviceToDevice, static_cast<cudaStream_t>(stream)),
-                            "copying a device frame");
-#else
-        (void)stream;
-#endif
+        gpu::copy_frame(in, out, stream);
     }
 };
 
@@ -421,24 +412,15 @@ Frame FrameConverter::convert(const Frame& in, const ConvertTarget& target, void
     if (in.memory() == MemoryType::Host && impl_->options.gpu_for_host_frames && gpu_available()) {
         // host -> device -> kernels -> host, all on `stream`, then wait
         const cudaStream_t s = static_cast<cudaStream_t>(stream);
-        auto copy = [s](const Frame& src, Frame& dst, cudaMemcpyKind kind) {
-            for (int p = 0; p < src.plane_count(); ++p)
-                gpu::cuda_check(cudaMemcpy2DAsync(dst.data(p), static_cast<size_t>(dst.pitch(p)), src.data(p),
-                                                  static_cast<size_t>(src.pitch(p)),
-                                                  plane_row_bytes(src.format(), src.width(), p),
-                                                  static_cast<size_t>(plane_rows(src.format(), src.height(), p)),
-                                                  kind, s),
-                                "copying a frame between host and device");
-        };
         Frame dev_in = impl_->pool(MemoryType::Cuda).frame(in.format(), in.width(), in.height());
         dev_in.color = in.color;
         dev_in.pts = in.pts;
-        copy(in, dev_in, cudaMemcpyHostToDevice);
+        gpu::copy_frame(in, dev_in, stream);
         Frame dev_out = impl_->pool(MemoryType::Cuda).frame(target.format, w, h);
         dev_out.color = target.color;
         convert(dev_in, dev_out, stream);
         Frame out = impl_->pool(MemoryType::Host).frame(target.format, w, h);
-        copy(dev_out, out, cudaMemcpyDeviceToHost);
+        gpu::copy_frame(dev_out, out, stream);
         gpu::cuda_check(cudaStreamSynchronize(s), "waiting for frame conversion");
         out.color = dev_out.color;
         out.pts = in.pts;

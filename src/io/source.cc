@@ -9,12 +9,15 @@ namespace nvcast {
 namespace {
 
 constexpr std::string_view kSyntheticPrefix = "synthetic:";
+constexpr std::string_view kDeviceSyntheticPrefix = "cuda-synthetic:";
 constexpr int64_t kDefaultSyntheticFrames = 300;
 
-// "synthetic:1920x1080@60[:frames]" (rate may be fractional as "30000/1001").
-std::unique_ptr<FrameSource> open_synthetic_spec(std::string_view spec, const RawInputOptions& raw) {
-    const std::string usage = "expected synthetic:WIDTHxHEIGHT[@FPS][:FRAMES], e.g. synthetic:1920x1080@60:300";
-    std::string_view rest = spec.substr(kSyntheticPrefix.size());
+// "[cuda-]synthetic:1920x1080@60[:frames]" (rate may be fractional as "30000/1001").
+std::unique_ptr<FrameSource> open_synthetic_spec(std::string_view spec, std::string_view prefix,
+                                                 const RawInputOptions& raw) {
+    const std::string usage = "expected " + std::string(prefix) +
+                              "WIDTHxHEIGHT[@FPS][:FRAMES], e.g. " + std::string(prefix) + "1920x1080@60:300";
+    std::string_view rest = spec.substr(prefix.size());
     int64_t frames = raw.frames >= 0 ? raw.frames : kDefaultSyntheticFrames;
     if (const size_t colon = rest.find(':'); colon != std::string_view::npos) {
         auto n = parse_int<int64_t>(rest.substr(colon + 1));
@@ -39,13 +42,16 @@ std::unique_ptr<FrameSource> open_synthetic_spec(std::string_view spec, const Ra
     }
     const auto size = parse_frame_size(rest);
     if (!size) throw Error(ErrorCode::InvalidArgument, "bad size in '" + std::string(spec) + "': " + usage);
+    if (prefix == kDeviceSyntheticPrefix)
+        return open_device_synthetic(size->first, size->second, fps_num, fps_den, frames, raw.format);
     return open_synthetic(size->first, size->second, fps_num, fps_den, frames, raw.format);
 }
 
 }  // namespace
 
 std::unique_ptr<FrameSource> open_source(std::string_view spec, const RawInputOptions& raw) {
-    if (spec.starts_with(kSyntheticPrefix)) return open_synthetic_spec(spec, raw);
+    if (spec.starts_with(kSyntheticPrefix)) return open_synthetic_spec(spec, kSyntheticPrefix, raw);
+    if (spec.starts_with(kDeviceSyntheticPrefix)) return open_synthetic_spec(spec, kDeviceSyntheticPrefix, raw);
     const std::string path(spec);
     if (ends_with_ci(path, ".y4m")) return open_y4m(path);
     return open_raw(path, raw);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "gpu/frame_transfer.h"
 #include "nvcast/error.h"
 #include "nvcast/log.h"
 
@@ -118,7 +119,9 @@ void StreamRunner::open(int gpu) {
             stats_.sinks.push_back({s.target.empty() && s.custom ? "custom" : s.target, 0, 0, std::nullopt});
         }
         // The queue, the frame in the reader's hands, the one in the encoder's and one in flight.
-        pool_ = FramePool::create(in.memory, static_cast<size_t>(spec_.queue_frames) + 3);
+        const size_t buffers = static_cast<size_t>(spec_.queue_frames) + 3;
+        pool_ = FramePool::create(in.memory, buffers);
+        if (in.memory == MemoryType::Cuda && !encoder_uploads_) download_pool_ = FramePool::create(MemoryType::Host, buffers);
         const std::string engine = enc.engine();
         stats_.encoder = enc.backend_name() + (engine.empty() ? "" : " (" + engine + ")");
         stats_.selection = encoder_.selection;
@@ -145,28 +148,34 @@ void StreamRunner::stop() {
     wake_.notify_all();
 }
 
+std::optional<Frame> StreamRunner::take_buffer(FramePool& pool, PixelFormat format, int width, int height) {
+    std::optional<Frame> frame;
+    while (!frame && !stop_requested_ && !failed_) {
+        frame = pool.acquire(format, width, height, kPoolWait);
+        // Live: every buffer is queued, so the oldest queued frame gives up its buffer.
+        if (!frame && spec_.drop == DropPolicy::DropOldest)
+            if (auto old = queue_.take_oldest()) {
+                std::lock_guard lock(mutex_);
+                ++stats_.dropped_queue_full;
+                available_.erase(old->pts);
+            }
+    }
+    return frame;
+}
+
 void StreamRunner::read_loop() {
     const SourceInfo& in = source_->info();
     const auto period = std::chrono::duration<double>(static_cast<double>(in.fps_den) / in.fps_num);
     int64_t index = 0;
     try {
+        gpu::use_device(config_.gpu);
         while (!stop_requested_ && !failed_ && (spec_.frames < 0 || index < spec_.frames)) {
             if (spec_.realtime) {
                 std::unique_lock lock(wake_mutex_);
                 const auto due = start_time_ + std::chrono::duration_cast<Clock::duration>(period * index);
                 if (wake_.wait_until(lock, due, [&] { return stop_requested_.load(); })) break;
             }
-            std::optional<Frame> frame;
-            while (!frame && !stop_requested_ && !failed_) {
-                frame = pool_->acquire(in.format, in.width, in.height, kPoolWait);
-                // Live: every buffer is queued, so the oldest queued frame gives up its buffer.
-                if (!frame && spec_.drop == DropPolicy::DropOldest)
-                    if (auto old = queue_.take_oldest()) {
-                        std::lock_guard lock(mutex_);
-                        ++stats_.dropped_queue_full;
-                        available_.erase(old->pts);
-                    }
-            }
+            std::optional<Frame> frame = take_buffer(*pool_, in.format, in.width, in.height);
             if (!frame) break;
             if (!source_->read(*frame)) {
                 reached_end_ = true;
@@ -176,6 +185,18 @@ void StreamRunner::read_loop() {
             frame->pts = index;
             Frame prepared = prep_->run(*frame, cuda_ ? cuda_->get() : nullptr);
             int copies = 0;
+            if (download_pool_ && prepared.memory() == MemoryType::Cuda) {
+                // This encoder takes host frames only: read the prepared frame back.
+                const SourceInfo& out = prep_->output();
+                std::optional<Frame> host = take_buffer(*download_pool_, out.format, out.width, out.height);
+                if (!host) break;
+                gpu::copy_frame(prepared, *host, cuda_->get());
+                cuda_->synchronize();
+                host->pts = prepared.pts;
+                host->color = prepared.color;
+                prepared = std::move(*host);
+                ++copies;
+            }
             if (prep_->active() && prepared.memory() != frame->memory()) copies = 1;
             if (prep_->active() && frame->memory() == MemoryType::Host && prep_->last_path() == ConvertPath::Gpu &&
                 prepared.memory() == MemoryType::Host)
@@ -216,8 +237,8 @@ void StreamRunner::drain() {
                 available_.erase(it);
             }
         }
+        const auto now = Clock::now();  // the encoder's latency ends here; the sinks' own is theirs
         for (const auto& sink : sinks_) sink->write(*packet);
-        const auto now = Clock::now();
         std::lock_guard lock(mutex_);
         ++stats_.frames_encoded;
         ++stats_.packets;
@@ -318,7 +339,8 @@ StreamStats StreamRunner::stats() const {
     if (!done_ && s.state == StreamState::Running)
         s.seconds = std::chrono::duration<double>(Clock::now() - start_time_).count();
     s.queue_depth = queue_.size();
-    s.pool_allocations = (pool_ ? pool_->allocations() : 0) + (prep_ ? prep_->pool_allocations() : 0);
+    s.pool_allocations = (pool_ ? pool_->allocations() : 0) + (download_pool_ ? download_pool_->allocations() : 0) +
+                         (prep_ ? prep_->pool_allocations() : 0);
     for (size_t i = 0; i < sinks_.size() && i < s.sinks.size(); ++i)
         if (const auto* rtp_sink = dynamic_cast<const rtp::RtpSink*>(sinks_[i].get()))
             s.sinks[i].network = rtp_sink->stats();

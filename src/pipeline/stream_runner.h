@@ -47,6 +47,9 @@ public:
 
 private:
     void read_loop();
+    // A buffer from `pool`; under DropOldest a full pool drops the oldest queued frame to free one.
+    // nullopt once the stream stops or fails.
+    std::optional<Frame> take_buffer(FramePool& pool, PixelFormat format, int width, int height);
     void encode_loop();
     void drain();
     void finish();
@@ -63,6 +66,7 @@ private:
     bool encoder_uploads_ = false;  // a GPU encoder given host frames copies them to the device
     std::vector<std::shared_ptr<PacketSink>> sinks_;
     std::shared_ptr<FramePool> pool_;
+    std::shared_ptr<FramePool> download_pool_;  // device frames for an encoder that takes host frames
     BoundedQueue<Frame> queue_;
 
     std::thread reader_, encoder_thread_;

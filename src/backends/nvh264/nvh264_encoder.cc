@@ -1,5 +1,7 @@
 #include "backends/nvh264/nvh264_encoder.h"
 
+#include "backends/backend_options.h"
+
 #include <string>
 
 #include "backends/backends.h"
@@ -136,8 +138,18 @@ public:
         info.auto_last_reason = "CPU reference only (" + why_not + ")";
         return info;
     }
+    std::vector<BackendOptionInfo> options() const override {
+        return {{"engine", "where the stages run: auto (CUDA when a device is usable, default), cuda, cpu"},
+                {"stage_timing", "CUDA engine: time each stage with events, adding a sync per frame: on, off (default)"}};
+    }
     std::unique_ptr<Encoder> create(const EncoderConfig& config) const override {
-        return std::make_unique<nvh264::NvH264Encoder>(config);
+        nvh264::Options o;
+        const std::string engine = backend_option_choice(config, "nvh264", "engine", "auto, cuda, cpu", "auto");
+        o.engine = engine == "cuda" ? nvh264::EngineChoice::Cuda
+                   : engine == "cpu" ? nvh264::EngineChoice::Cpu
+                                     : nvh264::EngineChoice::Auto;
+        o.stage_timing = backend_option_bool(config, "nvh264", "stage_timing", false);
+        return std::make_unique<nvh264::NvH264Encoder>(config, o);
     }
 };
 

@@ -101,6 +101,8 @@ public:
     bool on_gpu() const override { return true; }
 
     void load(const Frame& frame) override {
+        // CUDA's current device is per thread: the frame may come from another thread than the constructor's.
+        cuda_check(cudaSetDevice(device_), "nvh264: selecting the CUDA device");
         clock_.start(stream_);
         InputPlanes in;
         in.width = frame.width();
@@ -369,6 +371,14 @@ bool cuda_engine_usable(std::string& why_not, std::string* name) {
 std::unique_ptr<PictureEngine> make_cuda_engine(const EncoderConfig& config, int mb_w, int mb_h, bool stage_timing,
                                                 std::string& why_not) {
     if (!cuda_engine_usable(why_not)) return nullptr;
+    if (config.gpu >= 0) {
+        int count = 0;
+        cuda_check(cudaGetDeviceCount(&count), "nvh264: counting CUDA devices");
+        if (config.gpu >= count)
+            throw Error(ErrorCode::InvalidArgument, "nvh264: gpu " + std::to_string(config.gpu) + " does not exist (" +
+                                                        std::to_string(count) + " CUDA device(s))");
+        cuda_check(cudaSetDevice(config.gpu), "nvh264: selecting the CUDA device");
+    }
     return std::make_unique<CudaEngine>(config, mb_w, mb_h, stage_timing);
 }
 
