@@ -3,7 +3,7 @@
 // asserts nothing.
 //
 //   pipeline_bench [--source memory|cuda] [--size 1920x1080] [--frames N] [--streams 1,2,4]
-//                  [--backend x264] [--preset p1] [--scale WxH] [--latency]
+//                  [--backend x264] [--preset p1] [--scale WxH] [--threads N] [--latency]
 //
 // --source memory (default): 16 synthetic frames generated once and cycled from host memory, so no
 //   source caps the encoders (the synthetic: source itself makes ~65 frames/s at 1080p).
@@ -37,6 +37,7 @@ struct Args {
     std::string preset = "p1";
     std::string scale;
     bool latency = false;
+    int threads = 0;  // encoder threads per stream (0 = the encoder's default: x264 takes every core)
 };
 
 // Cycles pre-generated host frames: reading is one copy per frame into the pipeline's pool.
@@ -92,6 +93,7 @@ StreamSpec make_spec(const Args& a, int index, const std::vector<Frame>& frames,
     s.encoder.qp = 27;
     s.prepare.scale = a.scale;
     s.encoder.gop = "120";
+    s.encoder.threads = a.threads;
     StreamSpec spec;
     spec.name = s.name;
     spec.prepare = make_prepare_spec(s.prepare);
@@ -126,8 +128,8 @@ std::vector<StreamStats> run(PipelineConfig config, double& seconds) {
 
 void throughput(const Args& a) {
     const std::vector<Frame> frames = a.source == "memory" ? make_frames(a.width, a.height) : std::vector<Frame>{};
-    std::printf("| streams | backend | source | frames/stream | wall s | aggregate fps | per-stream fps | scaling vs 1 | host<->device copies/frame |\n");
-    std::printf("|---|---|---|---|---|---|---|---|---|\n");
+    std::printf("| streams | backend | threads/stream | source | frames/stream | wall s | aggregate fps | per-stream fps | scaling vs 1 | host<->device copies/frame |\n");
+    std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
     double one = 0;
     for (int n : a.streams) {
         PipelineConfig config;
@@ -144,7 +146,8 @@ void throughput(const Args& a) {
         }
         const double fps = static_cast<double>(encoded) / seconds;
         if (n == a.streams.front()) one = fps / n;
-        std::printf("| %d | %s | %s | %d | %.2f | %.1f | %.1f | %.2fx | %.2f |\n", n, encoder.c_str(), a.source.c_str(),
+        std::printf("| %d | %s | %s | %s | %d | %.2f | %.1f | %.1f | %.2fx | %.2f |\n", n, encoder.c_str(),
+                    a.threads ? std::to_string(a.threads).c_str() : "auto", a.source.c_str(),
                     a.frames, seconds, fps, fps / n, one > 0 ? fps / one : 0,
                     encoded ? static_cast<double>(copies) / static_cast<double>(encoded) : 0);
         std::fflush(stdout);
@@ -211,6 +214,7 @@ int main(int argc, char** argv) {
         else if (k == "--preset") a.preset = v, ++i;
         else if (k == "--scale") a.scale = v, ++i;
         else if (k == "--latency") a.latency = true;
+        else if (k == "--threads") a.threads = std::atoi(v), ++i;
         else return std::fprintf(stderr, "unknown option %s\n", k.c_str()), 2;
     }
     try {

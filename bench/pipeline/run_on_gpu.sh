@@ -23,7 +23,8 @@ if [[ $what == test || $what == all ]]; then
 fi
 if [[ $what == bench || $what == all ]]; then
     b=./build-gpu/bench/pipeline/pipeline_bench
-    echo "== x264 (p1), host frames 1080p"
+    echo "== x264 (p1), host frames 1080p: one thread per stream, then x264's own threading"
+    $b --size 1920x1080 --frames 200 --streams 1,2,4,8,16 --backend x264 --preset p1 --threads 1 2>&1 | tee "$OUT/bench_x264_t1.md"
     $b --size 1920x1080 --frames 300 --streams 1,2,4 --backend x264 --preset p1 2>&1 | tee "$OUT/bench_x264.md"
     echo "== nvh264 CUDA, frames drawn on the GPU, 1080p NV12 -> GPU preparation to I420"
     $b --source cuda --size 1920x1080 --frames 120 --streams 1,2,4 --backend nvh264 2>&1 | tee "$OUT/bench_nvh264.md"
@@ -31,5 +32,6 @@ if [[ $what == bench || $what == all ]]; then
     $b --source cuda --size 1920x1080 --scale 1280x720 --frames 120 --streams 1,2,4 --backend nvh264 2>&1 | tee "$OUT/bench_nvh264_720.md"
     echo "== latency: 1080p60 real time to RTP on loopback"
     $b --source cuda --size 1920x1080 --frames 120 --latency --backend nvh264 2>&1 | tee "$OUT/latency_nvh264.md"
+    $b --source cuda --size 640x360 --frames 120 --latency --backend nvh264 2>&1 | tee "$OUT/latency_nvh264_360.md"
     $b --size 1920x1080 --frames 120 --latency --backend x264 2>&1 | tee "$OUT/latency_x264.md"
 fi

@@ -202,7 +202,10 @@ void StreamRunner::read_loop() {
                 prepared.memory() == MemoryType::Host)
                 copies = 2;  // uploaded, converted, read back
             if (encoder_uploads_ && prepared.memory() == MemoryType::Host) ++copies;
-            frame.reset();  // a prepared copy no longer needs the source buffer
+            // The source buffer goes back to the pool now; a device buffer may be redrawn by the source on
+            // its own stream, so the preparation queued on ours must have read it first.
+            if (prep_->active() && frame->memory() == MemoryType::Cuda && cuda_) cuda_->synchronize();
+            frame.reset();
             {
                 std::lock_guard lock(mutex_);
                 ++stats_.frames_in;
