@@ -20,6 +20,8 @@ void print_text(const std::vector<BackendInfo>& infos) {
         std::printf("%-8s %s  %s\n", b.name.c_str(), b.available ? "available  " : "unavailable", b.description.c_str());
         if (!b.version.empty()) std::printf("         version: %s\n", b.version.c_str());
         if (!b.available) std::printf("         why: %s\n", b.reason.c_str());
+        for (const BackendOptionInfo& o : b.options)
+            std::printf("         option %s.%s: %s\n", b.name.c_str(), o.name.c_str(), o.description.c_str());
         for (const BackendCodecInfo& c : b.codecs) {
             const Capabilities& k = c.caps;
             std::printf("         %-5s max %dx%d, 10-bit %s, 4:4:4 %s, b-frames %s, lossless %s, intra refresh %s,\n"
@@ -33,8 +35,8 @@ void print_text(const std::vector<BackendInfo>& infos) {
                         yes_no(k.device_frames).c_str());
         }
     }
-    std::printf("\nbuild features: libav %s, srtp %s, cuda %s\n", yes_no(NVCAST_HAVE_LIBAV).c_str(),
-                yes_no(NVCAST_HAVE_SRTP).c_str(), yes_no(NVCAST_HAVE_CUDA).c_str());
+    std::printf("\nbuild features: libav %s, srtp %s, cuda %s, toml %s\n", yes_no(NVCAST_HAVE_LIBAV).c_str(),
+                yes_no(NVCAST_HAVE_SRTP).c_str(), yes_no(NVCAST_HAVE_CUDA).c_str(), yes_no(NVCAST_HAVE_TOML).c_str());
 }
 
 #ifdef NVCAST_HAVE_JSON
@@ -44,6 +46,7 @@ void print_json(const std::vector<BackendInfo>& infos) {
     for (const BackendInfo& b : infos) {
         nlohmann::json j{{"name", b.name}, {"description", b.description}, {"available", b.available},
                          {"reason", b.reason}, {"version", b.version}};
+        for (const BackendOptionInfo& o : b.options) j["options"][b.name + "." + o.name] = o.description;
         for (const BackendCodecInfo& c : b.codecs) {
             const Capabilities& k = c.caps;
             j["codecs"][std::string(to_string(c.codec))] = {
@@ -56,7 +59,8 @@ void print_json(const std::vector<BackendInfo>& infos) {
         }
         out["backends"].push_back(j);
     }
-    out["features"] = {{"libav", bool(NVCAST_HAVE_LIBAV)}, {"srtp", bool(NVCAST_HAVE_SRTP)}, {"cuda", bool(NVCAST_HAVE_CUDA)}};
+    out["features"] = {{"libav", bool(NVCAST_HAVE_LIBAV)}, {"srtp", bool(NVCAST_HAVE_SRTP)}, {"cuda", bool(NVCAST_HAVE_CUDA)},
+                       {"toml", bool(NVCAST_HAVE_TOML)}};
     std::printf("%s\n", out.dump(2).c_str());
 }
 #endif

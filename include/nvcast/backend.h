@@ -16,6 +16,12 @@ struct BackendCodecInfo {
     Capabilities caps;
 };
 
+// One backend-specific option, set as EncoderConfig::backend_options["<backend>.<name>"].
+struct BackendOptionInfo {
+    std::string name;         // e.g. "output_delay"
+    std::string description;  // one line, with the allowed values and the default
+};
+
 struct BackendInfo {
     std::string name;          // "x264", "x265", "svtav1", "nvenc", ...
     std::string description;   // one line, e.g. "x264 software H.264 encoder"
@@ -27,12 +33,7 @@ struct BackendInfo {
     // a CUDA device runs its CPU reference, far slower than the software encoders).
     bool auto_last = false;
     std::string auto_last_reason;
-};
-
-// One backend-specific option, set as EncoderConfig::backend_options["<backend>.<name>"].
-struct BackendOptionInfo {
-    std::string name;         // e.g. "output_delay"
-    std::string description;  // one line, with the allowed values and the default
+    std::vector<BackendOptionInfo> options;  // what EncoderConfig::backend_options may set
 };
 
 class Backend {

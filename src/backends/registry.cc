@@ -34,7 +34,10 @@ const std::vector<const Backend*>& registered_backends() {
 
 std::vector<BackendInfo> probe_backends() {
     std::vector<BackendInfo> infos;
-    for (const Backend* b : registered_backends()) infos.push_back(b->probe());
+    for (const Backend* b : registered_backends()) {
+        infos.push_back(b->probe());
+        infos.back().options = b->options();
+    }
     return infos;
 }
 
