@@ -103,14 +103,45 @@ TEST(PipelineStreams, StopMidRunFinalisesEveryFile) {
     EXPECT_EQ(static_cast<int64_t>(decode_file(dir.file("live.ts")).size()), stats[1].frames_encoded);
 }
 
-// Steady state allocates nothing: the pools end with as many buffers after 300 frames as after 30.
+// A stopped live stream still says goodbye: its RTP sink ends with an RTCP BYE (RFC 3550 §6.6).
+TEST(PipelineStreams, StopSendsRtcpByeAfterTheLastPacket) {
+    RtpListener media, control;
+    StreamSpec s = synthetic_stream("live", "synthetic:96x64@30:100000", Codec::H264, "x264", {media.url()});
+    s.realtime = true;
+    s.sinks[0].rtp.sender.rtcp_port = control.port();
+    PipelineConfig config;
+    config.streams.push_back(std::move(s));
+    Pipeline pipeline(std::move(config));
+    pipeline.start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    pipeline.stop();
+    ASSERT_TRUE(pipeline.wait_for(std::chrono::seconds(30)));
+    const StreamStats st = pipeline.stats().front();
+    EXPECT_EQ(st.state, StreamState::Stopped) << st.error;
+    EXPECT_EQ(static_cast<int64_t>(media.frames(Codec::H264).size()), st.frames_encoded);
+    const auto& rtcp = control.datagrams();
+    ASSERT_FALSE(rtcp.empty());
+    // The last compound packet carries a BYE (packet type 203) after its SR and SDES.
+    const auto& last = rtcp.back();
+    bool bye = false;
+    for (size_t at = 0; at + 4 <= last.size();) {
+        bye = bye || last[at + 1] == 203;
+        at += 4 * (static_cast<size_t>(last[at + 2] << 8 | last[at + 3]) + 1);
+    }
+    EXPECT_TRUE(bye);
+}
+
+// Steady state allocates nothing: however long the run, the pools never hold more buffers than
+// frames can be out at once (queue + 3 per pool), so 300 frames allocate no more than that bound.
 TEST(PipelineStreams, PoolsStopAllocatingAfterWarmUp) {
+    constexpr int kQueue = 4;
     auto run = [](int frames, bool scale) {
         auto sink = std::make_shared<RecordingSink>();
         StreamSpec s = synthetic_stream("pool", "synthetic:128x96@30:" + std::to_string(frames), Codec::H264, "x264", {});
         SinkSpec custom;
         custom.custom = sink;
         s.sinks.push_back(custom);
+        s.queue_frames = kQueue;
         if (scale) {
             s.prepare.width = 64;
             s.prepare.height = 48;
@@ -125,10 +156,10 @@ TEST(PipelineStreams, PoolsStopAllocatingAfterWarmUp) {
         return st.pool_allocations;
     };
     for (bool scale : {false, true}) {
-        const size_t warm = run(30, scale), long_run = run(300, scale);
-        EXPECT_GT(warm, 0u);
-        EXPECT_EQ(long_run, warm) << (scale ? "with preparation" : "without");
-        EXPECT_LE(long_run, 2u * (4 + 3)) << "at most the queue + 3 frames per pool";
+        const size_t bound = (scale ? 2u : 1u) * (kQueue + 3);
+        const size_t long_run = run(300, scale);
+        EXPECT_GT(long_run, 0u);
+        EXPECT_LE(long_run, bound) << (scale ? "with preparation" : "without") << ": 300 frames";
     }
 }
 

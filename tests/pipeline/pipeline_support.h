@@ -71,8 +71,10 @@ public:
     ~RtpListener() { finish(); }
     std::string url() const { return "rtp://127.0.0.1:" + std::to_string(receiver_.port()); }
 
-    // Waits until nothing arrived for `idle`, then stops; returns the depayloaded frames.
-    std::vector<rtp::ReceivedFrame> frames(Codec codec, std::chrono::milliseconds idle = std::chrono::milliseconds(300)) {
+    uint16_t port() const { return receiver_.port(); }
+
+    // Waits until nothing arrived for `idle`, then stops; returns every datagram.
+    const std::vector<std::vector<uint8_t>>& datagrams(std::chrono::milliseconds idle = std::chrono::milliseconds(300)) {
         size_t seen = SIZE_MAX;
         while (true) {
             std::this_thread::sleep_for(idle);
@@ -81,6 +83,12 @@ public:
             seen = datagrams_.size();
         }
         finish();
+        return datagrams_;
+    }
+
+    // The datagrams, depayloaded.
+    std::vector<rtp::ReceivedFrame> frames(Codec codec, std::chrono::milliseconds idle = std::chrono::milliseconds(300)) {
+        datagrams(idle);
         rtp::DepayloaderConfig dc;
         dc.codec = codec;
         auto d = rtp::Depayloader::create(dc);
