@@ -81,8 +81,9 @@ StreamRunner::StreamRunner(StreamSpec spec, size_t index)
 
 StreamRunner::~StreamRunner() {
     stop();
-    if (reader_.joinable()) reader_.join();
+    // The encoder thread joins the reader when it finishes; join the reader here only if it never ran.
     if (encoder_thread_.joinable()) encoder_thread_.join();
+    else if (reader_.joinable()) reader_.join();
 }
 
 void StreamRunner::rethrow_named(const std::exception& e) const {
@@ -132,6 +133,8 @@ void StreamRunner::open(int gpu) {
 }
 
 void StreamRunner::start(std::function<void()> on_failure) {
+    if (reader_.joinable() || encoder_thread_.joinable())
+        throw Error(ErrorCode::InvalidState, "stream '" + spec_.name + "': started twice");
     on_failure_ = std::move(on_failure);
     start_time_ = Clock::now();
     {

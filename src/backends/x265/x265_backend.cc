@@ -88,6 +88,23 @@ void configure(X265Params& p, const x265_api* api, const EncoderConfig& c) {
     x265_param* raw = p.get();
     raw->sourceWidth = c.width;
     raw->sourceHeight = c.height;
+    // x265 needs at least one coding tree unit each way: small pictures get smaller CTUs (16, HEVC's
+    // smallest, or 32) instead of the preset's 32 or 64, and quantization groups no larger.
+    const int side = std::min(c.width, c.height), long_side = std::max(c.width, c.height);
+    // HEVC levels 5 and up need CTUs of 32 or more, and a side above sqrt(8 * MaxLumaPs) of level 4.1
+    // (4222, counted in coding units of up to 16 pixels) needs level 5: a picture narrower than 32
+    // cannot be that long.
+    if (side < 32 && (long_side + 15) / 16 * 16 > 4222)
+        throw Error(ErrorCode::Unsupported, "x265: cannot encode " + std::to_string(c.width) + "x" +
+                                                std::to_string(c.height) + ": a picture under 32 pixels on one side "
+                                                "(16-pixel coding tree units) may be at most 4208 on the other "
+                                                "(HEVC level 4.1; level 5 needs 32-pixel CTUs)");
+    if (static_cast<int>(raw->maxCUSize) > side) {
+        const int ctu = side >= 32 ? 32 : 16;
+        p.set("ctu", ctu);
+        p.set("qg-size", ctu);
+        p.set("max-tu-size", ctu);
+    }
     raw->fpsNum = static_cast<uint32_t>(c.fps_num);
     raw->fpsDenom = static_cast<uint32_t>(c.fps_den);
     raw->internalCsp = c.chroma == ChromaFormat::YUV444 ? X265_CSP_I444 : X265_CSP_I420;
