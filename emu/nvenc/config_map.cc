@@ -92,6 +92,13 @@ NVENCSTATUS map_config(const NV_ENC_INITIALIZE_PARAMS& init, const NV_ENC_CONFIG
     // SVT-AV1's random access always reorders; its shortest mini-GOP (3 B-frames) keeps the
     // frames it holds to about 8, where its default would hold 35.
     if (codec == Codec::AV1 && out.tuning == Tuning::HighQuality && out.b_frames == 0) out.b_frames = 1;
+    // NVENC holds the B-frames (+ its lookahead when enabled); x265's preset would look 20+ frames
+    // ahead and outrun a client's surfaces (FFmpeg allocates 4 per B-frame): hold as NVENC does.
+    if (codec == Codec::HEVC && out.b_frames > 0) {
+        const NV_ENC_RC_PARAMS& rc = cfg.rcParams;
+        const int ahead = rc.enableLookahead ? std::min<int>(rc.lookaheadDepth, 32) : 0;
+        out.backend_options["x265.lookahead"] = std::to_string(out.b_frames + 1 + ahead);
+    }
     const bool intra_only = cfg.frameIntervalP == 0;
     if (cfg.gopLength == 0) return bad(NV_ENC_ERR_INVALID_PARAM, why, "gopLength 0 (use NVENC_INFINITE_GOPLENGTH)");
     out.gop_length = intra_only ? 1 : cfg.gopLength == NVENC_INFINITE_GOPLENGTH ? kInfiniteGop

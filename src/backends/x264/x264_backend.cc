@@ -10,6 +10,7 @@ extern "C" {
 #include <x264.h>
 }
 
+#include "backends/backend_options.h"
 #include "backends/backends.h"
 #include "backends/software_common.h"
 #include "nvcast/log.h"
@@ -91,6 +92,8 @@ x264_param_t make_params(const EncoderConfig& c) {
         p.i_sync_lookahead = 0;
         p.rc.i_lookahead = 0;
     }
+    // Frames the rate control looks ahead (and so holds); default: the preset's.
+    if (backend_option(c, "x264", "lookahead")) p.rc.i_lookahead = backend_option_int(c, "x264", "lookahead", 0, 0, 250);
 
     // Keyframes exactly where configured: no scene-cut IDRs.
     p.i_scenecut_threshold = 0;
@@ -221,6 +224,9 @@ private:
 class X264Backend final : public Backend {
 public:
     std::string_view name() const override { return kName; }
+    std::vector<BackendOptionInfo> options() const override {
+        return {{"lookahead", "rate-control lookahead in frames, 0..250 (default: the preset's)"}};
+    }
     BackendInfo probe() const override {
         BackendInfo info;
         info.name = kName;

@@ -9,6 +9,7 @@ extern "C" {
 #include <x265.h>
 }
 
+#include "backends/backend_options.h"
 #include "backends/backends.h"
 #include "backends/software_common.h"
 #include "nvcast/log.h"
@@ -127,6 +128,10 @@ void configure(X265Params& p, const x265_api* api, const EncoderConfig& c) {
     p.set("bframes", c.b_frames);
     if (c.slices > 1) p.set("slices", c.slices);
     if (c.tuning == Tuning::UltraLowLatency) p.set("rc-lookahead", "0");
+    // Frames the rate control looks ahead (and so holds): the NVENC emulator keeps it at NVENC's
+    // delay, the B-frames (+ its lookahead), instead of the preset's 20 or more.
+    if (backend_option(c, "x265", "lookahead"))
+        p.set("rc-lookahead", backend_option_int(c, "x265", "lookahead", 0, c.b_frames + 1, 250));
     apply_rate_control(p, c.rc, c.tuning == Tuning::Lossless);
     if (c.color.specified()) {
         p.get()->vui.colorPrimaries = static_cast<int>(c.color.primaries);
@@ -250,6 +255,9 @@ private:
 class X265Backend final : public Backend {
 public:
     std::string_view name() const override { return kName; }
+    std::vector<BackendOptionInfo> options() const override {
+        return {{"lookahead", "rate-control lookahead in frames, b_frames + 1 .. 250 (default: the preset's)"}};
+    }
     BackendInfo probe() const override {
         BackendInfo info;
         info.name = kName;
