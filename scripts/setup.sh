@@ -10,6 +10,7 @@ packages=(
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev          # tests and benchmarks
   ffmpeg bc                                           # the independent peer in tests; bc for bench scripts
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-bad  # GStreamer's nvcodec drives the NVENC emulator
   clang libclang-rt-14-dev libc++-dev libc++abi-dev   # clang build, libFuzzer, strict-include check (scripts/clang_checks.sh)
 )
 missing=()

@@ -294,6 +294,27 @@ EXPORT CUresult cuDevicePrimaryCtxGetState(CUdevice dev, unsigned int* flags, in
 EXPORT CUresult cuMemAlloc_v2(CUdeviceptr* dptr, size_t bytes) { return status(allocate(dptr, bytes)); }
 EXPORT CUresult cuMemAllocManaged(CUdeviceptr* dptr, size_t bytes, unsigned int) { return status(allocate(dptr, bytes)); }
 
+// Page-locked host memory is ordinary host memory here.
+EXPORT CUresult cuMemAllocHost_v2(void** ptr, size_t bytes) {
+    if (!g_initialized) return status(kNotInitialized);
+    if (!ptr || bytes == 0) return status(kInvalidValue);
+    *ptr = std::malloc(bytes);
+    return status(*ptr ? kSuccess : kOutOfMemory);
+}
+EXPORT CUresult cuMemFreeHost(void* ptr) {
+    std::free(ptr);
+    return status(kSuccess);
+}
+
+// Emulated GPUs never reach each other's memory.
+EXPORT CUresult cuDeviceCanAccessPeer(int* can_access, CUdevice dev, CUdevice peer) {
+    if (!can_access) return status(kInvalidValue);
+    if (int e = check_device(dev)) return status(e);
+    if (int e = check_device(peer)) return status(e);
+    *can_access = 0;
+    return status(kSuccess);
+}
+
 EXPORT CUresult cuMemAllocPitch_v2(CUdeviceptr* dptr, size_t* pitch, size_t width_bytes, size_t height,
                                    unsigned int element_bytes) {
     if (!pitch || width_bytes == 0 || height == 0) return status(kInvalidValue);
@@ -387,6 +408,7 @@ EXPORT CUresult cuStreamDestroy_v2(CUstream stream) {
     delete stream;
     return status(kSuccess);
 }
+EXPORT CUresult cuStreamDestroy(CUstream stream) { return cuStreamDestroy_v2(stream); }  // pre-_v2 name GStreamer loads
 EXPORT CUresult cuStreamQuery(CUstream) { return status(kSuccess); }
 EXPORT CUresult cuStreamSynchronize(CUstream) { return status(kSuccess); }
 EXPORT CUresult cuEventCreate(CUevent* event, unsigned int) {

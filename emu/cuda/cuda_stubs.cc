@@ -1,5 +1,5 @@
-// CUDA driver entry points that NVENC clients load (FFmpeg's dynlink_loader.h requires
-// every one of them to exist) but the emulator does not implement: kernels, modules,
+// CUDA driver entry points that NVENC clients load (FFmpeg's dynlink_loader.h and GStreamer's
+// CUDA loader require every one of them to exist) but the emulator does not implement: kernels, modules,
 // textures, graphics interop, external memory. Each returns CUDA_ERROR_NOT_SUPPORTED.
 // Arguments are ignored, so the empty parameter lists are ABI-safe for any caller.
 #include <ffnvcodec/dynlink_cuda.h>
@@ -50,3 +50,8 @@ NVCAST_CUDA_STUB(cuGraphicsD3D11RegisterResource)
 NVCAST_CUDA_STUB(cuPointerGetAttribute)
 NVCAST_CUDA_STUB(cuFuncGetAttribute)
 NVCAST_CUDA_STUB(cuOccupancyMaxPotentialBlockSize)
+// GStreamer's CUDA loader (gst-plugins-bad 1.22) needs these to exist as well.
+NVCAST_CUDA_STUB(cuCtxEnablePeerAccess)
+NVCAST_CUDA_STUB(cuCtxDisablePeerAccess)
+NVCAST_CUDA_STUB(cuGraphicsGLRegisterBuffer)
+NVCAST_CUDA_STUB(cuGraphicsResourceSetMapFlags_v2)

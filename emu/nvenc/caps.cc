@@ -159,12 +159,26 @@ const std::vector<NV_ENC_BUFFER_FORMAT>& input_formats(Codec codec) {
     return codec == Codec::HEVC ? hevc : codec == Codec::AV1 ? av1 : h264;
 }
 
-const std::vector<GUID>& preset_guids() {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+const std::vector<GUID>& preset_guids(ApiVersion api) {
     static const std::vector<GUID> presets = {NV_ENC_PRESET_P1_GUID, NV_ENC_PRESET_P2_GUID, NV_ENC_PRESET_P3_GUID,
                                               NV_ENC_PRESET_P4_GUID, NV_ENC_PRESET_P5_GUID, NV_ENC_PRESET_P6_GUID,
                                               NV_ENC_PRESET_P7_GUID};
-    return presets;
+    // Before API 12.0 drivers still list the presets of SDK 9.1 and earlier; clients that pick
+    // one of them (GStreamer's nvh264enc / nvh265enc) check that it is listed.
+    static const std::vector<GUID> with_legacy = [] {
+        std::vector<GUID> all = presets;
+        for (const GUID& g : {NV_ENC_PRESET_DEFAULT_GUID, NV_ENC_PRESET_HP_GUID, NV_ENC_PRESET_HQ_GUID,
+                              NV_ENC_PRESET_BD_GUID, NV_ENC_PRESET_LOW_LATENCY_DEFAULT_GUID,
+                              NV_ENC_PRESET_LOW_LATENCY_HQ_GUID, NV_ENC_PRESET_LOW_LATENCY_HP_GUID,
+                              NV_ENC_PRESET_LOSSLESS_DEFAULT_GUID, NV_ENC_PRESET_LOSSLESS_HP_GUID})
+            all.push_back(g);
+        return all;
+    }();
+    return api.major < 12 ? with_legacy : presets;
 }
+#pragma GCC diagnostic pop
 
 void fill_preset_config(Codec codec, int preset, NV_ENC_TUNING_INFO tuning, ApiVersion api, NV_ENC_CONFIG& c) {
     std::memset(&c, 0, sizeof c);

@@ -48,7 +48,7 @@ int preset_index(const GUID& guid);
 int caps_value(Codec codec, NV_ENC_CAPS cap);
 const std::vector<GUID>& profile_guids(Codec codec);
 const std::vector<NV_ENC_BUFFER_FORMAT>& input_formats(Codec codec);
-const std::vector<GUID>& preset_guids();
+const std::vector<GUID>& preset_guids(ApiVersion api);
 // Default NV_ENC_CONFIG of a preset + tuning (NvEncGetEncodePresetConfigEx).
 void fill_preset_config(Codec codec, int preset, NV_ENC_TUNING_INFO tuning, ApiVersion api, NV_ENC_CONFIG& out);
 

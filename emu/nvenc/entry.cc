@@ -163,7 +163,7 @@ NVENCSTATUS NVENCAPI get_preset_count(void* e, GUID codec, uint32_t* count) {
     return with_session(e, [&](Session& s) {
         if (!count) return s.fail(NV_ENC_ERR_INVALID_PTR, "count is NULL");
         if (!codec_of(codec, s.api())) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown encode GUID");
-        *count = static_cast<uint32_t>(preset_guids().size());
+        *count = static_cast<uint32_t>(preset_guids(s.api()).size());
         return NV_ENC_SUCCESS;
     });
 }
@@ -171,7 +171,7 @@ NVENCSTATUS NVENCAPI get_preset_count(void* e, GUID codec, uint32_t* count) {
 NVENCSTATUS NVENCAPI get_presets(void* e, GUID codec, GUID* out, uint32_t size, uint32_t* count) {
     return with_session(e, [&](Session& s) {
         if (!codec_of(codec, s.api())) return s.fail(NV_ENC_ERR_INVALID_PARAM, "unknown encode GUID");
-        return copy_list(s, preset_guids(), out, size, count);
+        return copy_list(s, preset_guids(s.api()), out, size, count);
     });
 }
 
