@@ -207,3 +207,35 @@ TEST_F(NvencErrors, StatusMessagesCoverEveryStatus) {
 
 }  // namespace
 }  // namespace nvcast::test
+
+namespace nvcast::test {
+namespace {
+
+// Issue 13, finding 6, through the real binary: at NVENC's size limits a stream decodes at the
+// requested size, or the refusal names the range.
+TEST_F(NvencErrors, SizesAtTheLimitsEncodeOrNameTheRange) {
+    struct Case {
+        const char* codec;
+        const char* size;
+        const char* refusal;
+    };
+    for (const Case& c : {Case{"h264", "146x50", nullptr}, Case{"h264", "144x48", "size range 145x49..4096x4096"},
+                          Case{"h264", "8192x64", "size range 145x49..4096x4096"}, Case{"hevc", "144x48", nullptr},
+                          Case{"hevc", "8192x64", nullptr}, Case{"hevc", "64x8192", "size range 129x33..8192x8192"}}) {
+        TempDir dir;
+        const auto r = run_cli("-q encode synthetic:" + std::string(c.size) + "@30:2 -b nvenc -c " + c.codec + " -o " +
+                               dir.file("out.mkv"));
+        if (c.refusal) {
+            EXPECT_EQ(r.exit_code, 1) << c.size << ": " << r.output;
+            EXPECT_NE(r.output.find(c.refusal), std::string::npos) << r.output;
+            continue;
+        }
+        ASSERT_EQ(r.exit_code, 0) << c.size << ": " << r.output;
+        const auto frames = decode_all(dir.file("out.mkv"));
+        ASSERT_EQ(frames.size(), 2u) << c.size;
+        EXPECT_EQ(std::to_string(frames[0].width()) + "x" + std::to_string(frames[0].height()), c.size);
+    }
+}
+
+}  // namespace
+}  // namespace nvcast::test
