@@ -27,6 +27,9 @@ struct Endpoint {
 // "rtp://@:port" / ":port" (any address). Throws Error(InvalidArgument) naming the problem:
 // missing port, port out of range 1..65535, unknown scheme, bad IPv6 brackets.
 Endpoint parse_url(std::string_view url, bool allow_any_host = false);
+// True for text that names one of parse_url's schemes (rtp://, udp://, srtp://): a network
+// destination, not a file.
+bool is_network_url(std::string_view text);
 
 // Numeric address the host resolves to (first result). Throws Error(InvalidArgument)
 // "cannot resolve host 'x': ..." when it doesn't.

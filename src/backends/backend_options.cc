@@ -1,6 +1,7 @@
 #include "backends/backend_options.h"
 
-#include <charconv>
+#include "core/text.h"
+
 
 #include "nvcast/backend.h"
 #include "nvcast/error.h"
@@ -31,12 +32,9 @@ int backend_option_int(const EncoderConfig& config, std::string_view backend, st
                        int lo, int hi) {
     const auto value = backend_option(config, backend, option);
     if (!value) return fallback;
-    int n = 0;
-    const char* end = value->data() + value->size();
-    const auto [ptr, ec] = std::from_chars(value->data(), end, n);
-    if (ec != std::errc() || ptr != end || n < lo || n > hi)
-        bad_value(backend, option, *value, std::to_string(lo) + ".." + std::to_string(hi));
-    return n;
+    const auto n = parse_int<int>(*value);
+    if (!n || *n < lo || *n > hi) bad_value(backend, option, *value, std::to_string(lo) + ".." + std::to_string(hi));
+    return *n;
 }
 
 bool backend_option_bool(const EncoderConfig& config, std::string_view backend, std::string_view option,

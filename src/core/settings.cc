@@ -1,18 +1,13 @@
 #include "nvcast/settings.h"
 
-#include <charconv>
 #include <tuple>
+
+#include "core/text.h"
 
 #include "nvcast/error.h"
 
 namespace nvcast {
 namespace {
-
-template <typename T>
-bool parse_whole(std::string_view text, T& value) {
-    const auto r = std::from_chars(text.data(), text.data() + text.size(), value);
-    return r.ec == std::errc() && r.ptr == text.data() + text.size();
-}
 
 [[noreturn]] void bad(std::string_view option, std::string_view text, std::string_view allowed) {
     throw Error(ErrorCode::InvalidArgument,
@@ -25,8 +20,10 @@ void parse_frame_rate(std::string_view text, int& num, int& den, std::string_vie
     const size_t slash = text.find('/');
     num = 0;
     den = 1;
-    bool ok = parse_whole(text.substr(0, slash), num) && num > 0;
-    if (slash != std::string_view::npos) ok = ok && parse_whole(text.substr(slash + 1), den) && den > 0;
+    const auto n = parse_int<int>(text.substr(0, slash));
+    const auto d = slash == std::string_view::npos ? std::optional<int>(1) : parse_int<int>(text.substr(slash + 1));
+    const bool ok = n && *n > 0 && d && *d > 0;
+    if (ok) num = *n, den = *d;
     if (!ok)
         throw Error(ErrorCode::InvalidArgument, std::string(option) + " '" + std::string(text) +
                                                     "' is not a rate (examples: 30, 60, 30000/1001)");
@@ -41,16 +38,16 @@ int parse_preset(std::string_view text) {
 
 int parse_gop(std::string_view text) {
     if (text == "infinite" || text == "inf" || text == "-1") return kInfiniteGop;
-    int gop = 0;
-    if (!parse_whole(text, gop) || gop <= 0 || gop > 100'000) bad("gop", text, "1..100000 or 'infinite'");
-    return gop;
+    const auto gop = parse_int<int>(text);
+    if (!gop || *gop <= 0 || *gop > 100'000) bad("gop", text, "1..100000 or 'infinite'");
+    return *gop;
 }
 
 int parse_gpu(std::string_view text) {
     if (text == "auto") return kAutoGpu;
-    int gpu = 0;
-    if (!parse_whole(text, gpu) || gpu < 0 || gpu > 63) bad("gpu", text, "a CUDA device index 0..63, or auto");
-    return gpu;
+    const auto gpu = parse_int<int>(text);
+    if (!gpu || *gpu < 0 || *gpu > 63) bad("gpu", text, "a CUDA device index 0..63, or auto");
+    return *gpu;
 }
 
 std::pair<std::string, std::string> parse_backend_option(std::string_view text) {

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -23,6 +25,15 @@ std::optional<T> parse_int(std::string_view s) {
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
     if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) return std::nullopt;
     return value;
+}
+
+// The whole content of a (small) file; nullopt when it cannot be opened.
+inline std::optional<std::string> read_text_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
 inline bool ends_with_ci(std::string_view s, std::string_view suffix) {

@@ -13,6 +13,16 @@
 #include "nvcast/stream.h"
 
 namespace nvcast::rtp {
+namespace {
+
+bool network_scheme(std::string_view scheme) { return scheme == "rtp" || scheme == "udp" || scheme == "srtp"; }
+
+}  // namespace
+
+bool is_network_url(std::string_view text) {
+    const size_t scheme_end = text.find("://");
+    return scheme_end != std::string_view::npos && network_scheme(text.substr(0, scheme_end));
+}
 
 Endpoint parse_url(std::string_view url, bool allow_any_host) {
     const std::string original(url);
@@ -20,7 +30,7 @@ Endpoint parse_url(std::string_view url, bool allow_any_host) {
     const size_t scheme_end = rest.find("://");
     if (scheme_end != std::string_view::npos) {
         const std::string_view scheme = rest.substr(0, scheme_end);
-        if (scheme != "rtp" && scheme != "udp" && scheme != "srtp")
+        if (!network_scheme(scheme))
             throw Error(ErrorCode::InvalidArgument,
                         "unsupported URL scheme '" + std::string(scheme) + "' in '" + original + "' (use rtp://host:port)");
         rest.remove_prefix(scheme_end + 3);

@@ -1,9 +1,6 @@
 // The receiving side of SDP: the few attributes nvcast's receiver needs, from any session
 // description (ours, FFmpeg's, GStreamer's). Only the first m=video section counts.
-#include <charconv>
-#include <fstream>
-#include <sstream>
-
+#include "core/text.h"
 #include "nvcast/error.h"
 #include "nvcast/sdp.h"
 
@@ -23,13 +20,6 @@ std::vector<std::string_view> fields(std::string_view line) {
         if (i > start) out.push_back(line.substr(start, i - start));
     }
     return out;
-}
-
-std::optional<long> number(std::string_view text) {
-    long v = 0;
-    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
-    return v;
 }
 
 }  // namespace
@@ -55,18 +45,18 @@ SdpSession parse_sdp(std::string_view text, const std::string& origin) {
             }
             section = Section::Video;
             have_video = true;
-            const auto port = f.size() > 1 ? number(f[1]) : std::nullopt;
+            const auto port = f.size() > 1 ? parse_int<long>(f[1]) : std::nullopt;
             if (!port || *port < 1 || *port > 65535)
                 throw Error(ErrorCode::InvalidData, origin + ": video port out of range (1..65535)");
             s.port = static_cast<uint16_t>(*port);
-            if (f.size() > 3) video_pt = number(f[3]);
+            if (f.size() > 3) video_pt = parse_int<long>(f[3]);
             if (video_pt && *video_pt >= 0 && *video_pt <= 127) s.payload_type = static_cast<uint8_t>(*video_pt);
         } else if (section == Section::Other) {
             continue;
         } else if (starts_with(line, "a=rtpmap:")) {
             const auto f = fields(line.substr(9));
             if (f.size() < 2) throw Error(ErrorCode::InvalidData, origin + ": malformed a=rtpmap line");
-            const auto pt = number(f[0]);
+            const auto pt = parse_int<long>(f[0]);
             if (video_pt && pt && *pt != *video_pt) continue;  // another payload type of the section
             const std::string_view encoding = f[1].substr(0, f[1].find('/'));
             if (encoding == "H264") s.codec = Codec::H264;
@@ -90,11 +80,9 @@ SdpSession parse_sdp(std::string_view text, const std::string& origin) {
 }
 
 SdpSession read_sdp_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorCode::Io, "cannot read SDP file '" + path + "'");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_sdp(text.str(), "SDP '" + path + "'");
+    const auto text = read_text_file(path);
+    if (!text) throw Error(ErrorCode::Io, "cannot read SDP file '" + path + "'");
+    return parse_sdp(*text, "SDP '" + path + "'");
 }
 
 }  // namespace nvcast::rtp

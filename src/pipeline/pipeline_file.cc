@@ -1,8 +1,8 @@
 // Pipeline files: TOML with the CLI's option names. Every key is checked (a typo is an error, not
 // a silently ignored setting) and every error names the file, the stream and the key.
-#include <fstream>
-#include <sstream>
+#include <limits>
 
+#include "core/text.h"
 #include "nvcast/error.h"
 #include "nvcast/features.h"
 #include "nvcast/settings.h"
@@ -223,11 +223,9 @@ PipelineConfig parse_pipeline_file(std::string_view, const std::string& origin) 
 #endif
 
 PipelineConfig load_pipeline_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorCode::Io, "cannot read pipeline file '" + path + "'");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_pipeline_file(text.str(), path);
+    const auto text = read_text_file(path);
+    if (!text) throw Error(ErrorCode::Io, "cannot read pipeline file '" + path + "'");
+    return parse_pipeline_file(*text, path);
 }
 
 }  // namespace nvcast

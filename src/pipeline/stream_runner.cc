@@ -13,10 +13,6 @@ namespace {
 
 constexpr auto kPoolWait = std::chrono::milliseconds(20);
 
-bool is_rtp_target(const std::string& target) {
-    return target.rfind("rtp://", 0) == 0 || target.rfind("udp://", 0) == 0;
-}
-
 std::string host_cname() {
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
@@ -26,7 +22,7 @@ std::string host_cname() {
 std::shared_ptr<PacketSink> open_one_sink(const SinkSpec& spec, const StreamInfo& info, const EncoderConfig& c) {
     if (spec.custom) return spec.custom;
     if (spec.target.empty()) throw Error(ErrorCode::InvalidArgument, "a sink has no target (file or rtp://host:port)");
-    if (!is_rtp_target(spec.target)) return open_sink(spec.target, info);
+    if (!rtp::is_network_url(spec.target)) return open_sink(spec.target, info);
     rtp::RtpSinkConfig rc = spec.rtp;
     rc.sender.destination = rtp::parse_url(spec.target);
     if (rc.sender.pacing_rate == 0) rc.sender.pacing_rate = rtp::default_pacing_rate(c.rc.bitrate, c.rc.max_bitrate);

@@ -32,8 +32,7 @@ namespace {
 SinkSpec make_sink_spec(const OutputSettings& o) {
     SinkSpec sink;
     sink.target = o.target;
-    const bool rtp_target = o.target.rfind("rtp://", 0) == 0 || o.target.rfind("udp://", 0) == 0;
-    if (!rtp_target) {
+    if (!rtp::is_network_url(o.target)) {
         if (!o.sdp.empty() || !o.srtp.empty())
             throw Error(ErrorCode::InvalidArgument, "output '" + o.target + "': sdp and srtp are for rtp:// outputs");
         return sink;
