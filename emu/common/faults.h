@@ -1,6 +1,7 @@
 // Faults the emulator injects on request, read from NVCAST_EMU_FAULTS, e.g.
 //   NVCAST_EMU_FAULTS="session_limit=2,oom_at_open,device_lost_at=30,gpu_name=NVIDIA H200,no_encoder"
 // (also: no_encoder_device=N, device_lost_sticky, oom_at_buffer=N)
+// The NVDEC emulator (emu/nvdec) reads nvdec_map_fail_at=N and nvdec_decode_fail_at=N from the same variable.
 // The variable is read again on every session open (and by cuInit/cuDeviceGetName),
 // so a test can change it between sessions. Other knobs:
 //   NVCAST_EMU_API_VERSION="11.0"  highest NVENC API the emulated driver reports (default 12.0,

@@ -437,6 +437,8 @@ constexpr ErrorText kErrors[] = {
     {kInvalidContext, "CUDA_ERROR_INVALID_CONTEXT", "invalid device context"},
     {kInvalidHandle, "CUDA_ERROR_INVALID_HANDLE", "invalid resource handle"},
     {kNotSupported, "CUDA_ERROR_NOT_SUPPORTED", "operation not supported (nvcast CUDA emulator)"},
+    {205, "CUDA_ERROR_MAP_FAILED", "mapping of buffer object failed"},  // the NVDEC emulator's map fault
+    {999, "CUDA_ERROR_UNKNOWN", "unknown error"},
 };
 }  // namespace
 
