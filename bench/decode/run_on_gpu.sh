@@ -24,6 +24,8 @@ ls -l /usr/lib/x86_64-linux-gnu/libnvcuvid.so* 2> /dev/null | head -3
 cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
       -DNVCAST_TEST_AREAS=nvdec > "$OUT/configure.log" 2>&1 || { tail -30 "$OUT/configure.log"; exit 1; }
 grep -E "NVENC_HEADERS|CUDA" "$OUT/configure.log"
+grep -q "NVENC_HEADERS: ON" "$OUT/configure.log" ||
+    { echo "the ffnvcodec headers were not found (is pkg-config installed? .carry/ffnvcodec carried?)"; exit 1; }
 cmake --build build-gpu -j"$(nproc)" --target nvdec_gpu_test > "$OUT/build.log" 2>&1 ||
     { grep -E "error|FAILED" "$OUT/build.log" | head -40; exit 1; }
 echo "== nvdec_gpu_test (NVDEC vs libavcodec, per-frame MD5)"

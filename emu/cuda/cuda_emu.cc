@@ -56,7 +56,9 @@ namespace {
 std::mutex g_mutex;
 std::atomic<bool> g_initialized{false};
 std::set<CUcontext> g_contexts;
-std::map<int, CUcontext> g_primary;
+// Primary contexts live as long as the process (a thread may still have one pushed); the map is
+// never destroyed so they stay reachable at exit (LeakSanitizer).
+std::map<int, CUcontext>& g_primary = *new std::map<int, CUcontext>;
 std::map<uint64_t, uint64_t> g_allocations;  // base -> bytes
 thread_local std::vector<CUcontext> t_stack;
 

@@ -3,6 +3,7 @@
 // format (NV12, or P016 with samples MSB-aligned); mapping copies a surface into one of the
 // ulNumOutputSurfaces output buffers, as NVDEC's post-processing does.
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <memory>
 #include <mutex>

@@ -85,6 +85,11 @@ public:
 private:
     // Finds access units in the byte stream; a null `data` flushes the last one.
     int split(const uint8_t* data, int size, int64_t ts) {
+        if (data) {  // libavcodec's parser reads past the end: a padded copy (NVDEC asks no padding)
+            input_.assign(data, data + size);
+            input_.resize(static_cast<size_t>(size) + AV_INPUT_BUFFER_PADDING_SIZE, 0);
+            data = input_.data();
+        }
         do {
             uint8_t* unit = nullptr;
             int unit_size = 0;
@@ -228,6 +233,7 @@ private:
     int next_surface_ = 0;
     std::vector<bool> busy_;
     std::map<int64_t, InFlight> in_flight_;
+    std::vector<uint8_t> input_;    // the caller's bytes, padded
     std::vector<uint8_t> pending_;  // bytes of the picture being assembled (with earlier headers)
     int64_t next_seq_ = 0;
 };

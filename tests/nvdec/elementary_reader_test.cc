@@ -1,5 +1,6 @@
 // ElementaryReader: Annex-B chunks and IVF frames; bad files are clear Errors.
 #include <cstring>
+#include <tuple>
 
 #include "nvdec_test_util.h"
 #include "support/test_support.h"

@@ -6,6 +6,7 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <utility>
 
 #include "nvdec_test_util.h"
 #include "support/test_support.h"

@@ -3,6 +3,7 @@
 // splitting Annex-B streams into access units.
 #pragma once
 
+#include <cstdio>
 #include <cstring>
 #include <span>
 #include <string>
@@ -81,7 +82,7 @@ inline std::vector<uint8_t> read_file(const std::string& path) {
 inline void write_file(const std::string& path, std::span<const uint8_t> data) {
     FILE* f = std::fopen(path.c_str(), "wb");
     ASSERT_NE(f, nullptr);
-    std::fwrite(data.data(), 1, data.size(), f);
+    if (!data.empty()) std::fwrite(data.data(), 1, data.size(), f);
     std::fclose(f);
 }
 

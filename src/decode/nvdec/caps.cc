@@ -1,5 +1,6 @@
 #include "decode/nvdec/caps.h"
 
+#include <cstdint>
 #include "driver/cuda_driver.h"
 #include "nvcast/error.h"
 
