@@ -4,7 +4,9 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libx264-dev libx265-dev libsvtav1enc-dev            # software encoders
-  libavformat-dev libavcodec-dev libavutil-dev        # containers, independent decoding
+  libavformat-dev libavcodec-dev libavutil-dev        # containers, independent decoding, file and network inputs
+  libavdevice-dev                                     # capture inputs (V4L2, X11 screen)
+  xvfb                                                # a screen to capture in tests
   libffmpeg-nvenc-dev                                 # NVENC API headers (API 11.1)
   libsrtp2-dev                                        # SRTP
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev

@@ -23,7 +23,7 @@ namespace nvcast::cli {
 namespace {
 
 struct EncodeArgs {
-    InputOptions input;
+    InputSettings input;
     PrepareSettings prepare;
     EncodeOptions encoder;
     std::string output;
@@ -77,6 +77,7 @@ void print_summary(const EncodeArgs& args, const EncoderConfig& c, const StreamS
                 static_cast<long long>(s.bytes), s.bitrate() / 1000, static_cast<long long>(s.keyframes));
     if (s.average_qp() >= 0) std::printf(", average QP %.1f", s.average_qp());
     std::printf("\nframe types:%s\n", frame_type_list(s).c_str());
+    if (!s.decoder.empty()) std::printf("input decoded: %s\n", s.decoder.c_str());
     if (!s.preparation.empty()) std::printf("frame preparation: %s\n", s.preparation.c_str());
     if (s.state == StreamState::Stopped)
         std::printf("interrupted by %s: stopped reading after %lld frames; every frame read was encoded and the output "
@@ -97,8 +98,10 @@ void print_json(const EncodeArgs& args, const EncoderConfig& c, const StreamStat
                      {"rate_control", to_string(c.rc.mode)}, {"output", args.output}, {"frames", s.frames_encoded},
                      {"packets", s.packets}, {"bytes", s.bytes}, {"keyframes", s.keyframes},
                      {"seconds", s.seconds}, {"encode_fps", s.fps()}, {"bitrate", s.bitrate()},
-                     {"average_qp", s.average_qp()}, {"frame_types", types}};
+                     {"average_qp", s.average_qp()}, {"frame_types", types},
+                     {"host_device_copies", s.host_device_copies}};
     if (!s.preparation.empty()) j["prepare"] = "frame preparation: " + s.preparation;
+    if (!s.decoder.empty()) j["decoder"] = s.decoder;
     if (s.state == StreamState::Stopped) j["interrupted"] = interrupt_name();
     if (psnr)
         j["psnr"] = {{"y", psnr->psnr.y}, {"u", psnr->psnr.u}, {"v", psnr->psnr.v}, {"average", psnr->psnr.average},

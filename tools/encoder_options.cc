@@ -4,9 +4,11 @@
 
 
 namespace nvcast::cli {
-void add_input_options(CLI::App& cmd, InputOptions& in) {
+void add_input_options(CLI::App& cmd, InputSettings& in) {
     cmd.add_option("input", in.input,
-                   "Input: a .y4m file, a raw .yuv file (needs --size and --input-format), or "
+                   "Input: a media file (MP4, MKV, MOV, TS, WebM, …), a URL (rtsp://, srt://, udp://, an .sdp "
+                   "file), a capture device as DEVICE:TARGET (v4l2:/dev/video0, x11grab::0.0; `nvcast probe "
+                   "--inputs`), a .y4m file, a raw .yuv file (needs --size and --input-format), or "
                    "synthetic:WIDTHxHEIGHT[@FPS][:FRAMES] for generated test video")
         ->required();
     cmd.add_option("--size", in.size, "Frame size of a raw input, WIDTHxHEIGHT")->group("Input");
@@ -15,6 +17,22 @@ void add_input_options(CLI::App& cmd, InputOptions& in) {
         ->group("Input");
     cmd.add_option("--fps", in.fps, "Frame rate of a raw input (or override): 30, 60, 30000/1001")->group("Input");
     cmd.add_option("-n,--frames", in.frames, "Encode at most N frames")->group("Input")->check(CLI::PositiveNumber);
+    cmd.add_option("--decoder", in.decoder,
+                   "Video decoder of a media input: auto (NVDEC where the GPU decodes the codec, else the CPU), "
+                   "cpu (libavcodec), nvdec")
+        ->capture_default_str()->group("Input");
+    cmd.add_option("--stream", in.stream, "The N-th video stream of a media input (from 0; default: the best)")
+        ->group("Input")->check(CLI::NonNegativeNumber);
+    cmd.add_flag("!--no-audio", in.audio, "Leave the input's audio out (by default containers carry it unchanged)")
+        ->group("Input");
+    cmd.add_option("-f,--demuxer", in.demuxer, "Force a demuxer or capture device: v4l2, x11grab, mpegts, …")
+        ->group("Input");
+    cmd.add_option("--input-option", in.demuxer_options,
+                   "A demuxer or device option KEY=VALUE (repeatable): video_size=1280x720, framerate=30, "
+                   "input_format=mjpeg, rtsp_transport=tcp")
+        ->group("Input");
+    cmd.add_option("--timeout", in.timeout, "Seconds a live input may send nothing before it fails (default 10)")
+        ->group("Input")->check(finite_in(0.001, 3600));
 }
 
 void add_encoder_options(CLI::App& cmd, EncodeOptions& e) {

@@ -9,10 +9,9 @@
 
 namespace nvcast::cli {
 
-using InputOptions = InputSettings;
 using EncodeOptions = EncoderSettings;
 
-void add_input_options(CLI::App& cmd, InputOptions& in);
+void add_input_options(CLI::App& cmd, InputSettings& in);
 void add_encoder_options(CLI::App& cmd, EncodeOptions& enc);
 
 using nvcast::open_input;

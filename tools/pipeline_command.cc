@@ -16,7 +16,7 @@ namespace nvcast::cli {
 namespace {
 
 struct PipelineArgs {
-    InputOptions input;  // with --streams: the input of every stream; else the pipeline file
+    InputSettings input;  // with --streams: the input of every stream; else the pipeline file
     PrepareSettings prepare;
     EncodeOptions encoder;
     std::vector<std::string> outputs;

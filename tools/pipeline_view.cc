@@ -67,6 +67,7 @@ std::string summary_line(const StreamStats& s) {
             out += line;
         }
     }
+    if (!s.decoder.empty()) out += "\n  input decoded: " + s.decoder;
     if (!s.preparation.empty()) out += "\n  frame preparation: " + s.preparation;
     if (!s.error.empty()) out += "\n  error: " + s.error;
     return out;
@@ -114,6 +115,7 @@ nlohmann::json to_json(const StreamStats& s) {
                      {"host_device_copies", s.host_device_copies},
                      {"sinks", sinks}};
     if (!s.preparation.empty()) j["prepare"] = s.preparation;
+    if (!s.decoder.empty()) j["decoder"] = s.decoder;
     if (!s.error.empty()) j["error"] = s.error;
     return j;
 }

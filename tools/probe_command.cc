@@ -35,8 +35,10 @@ void print_text(const std::vector<BackendInfo>& infos) {
                         yes_no(k.device_frames).c_str());
         }
     }
-    std::printf("\nbuild features: libav %s, srtp %s, cuda %s, toml %s\n", yes_no(NVCAST_HAVE_LIBAV).c_str(),
-                yes_no(NVCAST_HAVE_SRTP).c_str(), yes_no(NVCAST_HAVE_CUDA).c_str(), yes_no(NVCAST_HAVE_TOML).c_str());
+    std::printf("\nbuild features: libav %s, capture %s, nvdec %s, srtp %s, cuda %s, toml %s\n",
+                yes_no(NVCAST_HAVE_LIBAV).c_str(), yes_no(NVCAST_HAVE_LIBAVDEVICE).c_str(),
+                yes_no(NVCAST_HAVE_NVDEC).c_str(), yes_no(NVCAST_HAVE_SRTP).c_str(), yes_no(NVCAST_HAVE_CUDA).c_str(),
+                yes_no(NVCAST_HAVE_TOML).c_str());
 }
 
 #ifdef NVCAST_HAVE_JSON
@@ -60,7 +62,8 @@ void print_json(const std::vector<BackendInfo>& infos) {
         out["backends"].push_back(j);
     }
     out["features"] = {{"libav", bool(NVCAST_HAVE_LIBAV)}, {"srtp", bool(NVCAST_HAVE_SRTP)}, {"cuda", bool(NVCAST_HAVE_CUDA)},
-                       {"toml", bool(NVCAST_HAVE_TOML)}};
+                       {"toml", bool(NVCAST_HAVE_TOML)}, {"capture", bool(NVCAST_HAVE_LIBAVDEVICE)},
+                       {"nvdec", bool(NVCAST_HAVE_NVDEC)}};
     std::printf("%s\n", out.dump(2).c_str());
 }
 #endif
@@ -70,8 +73,17 @@ void print_json(const std::vector<BackendInfo>& infos) {
 void add_probe_command(CLI::App& app, int& exit_code) {
     auto* cmd = app.add_subcommand("probe", "List every encoder backend: available or not and why, versions, capabilities");
     static bool json = false;
+    static bool inputs = false;
     cmd->add_flag("--json", json, "Machine-readable output");
+    cmd->add_flag("--inputs", inputs, "List the capture devices this build can open (DEVICE:TARGET) instead");
     cmd->callback([&exit_code] {
+        if (inputs) {
+            const auto lines = list_capture_inputs();
+            if (lines.empty()) std::printf("no capture devices: this build has no libavdevice\n");
+            for (const std::string& line : lines) std::printf("%s\n", line.c_str());
+            exit_code = 0;
+            return;
+        }
         const auto infos = probe_backends();
 #ifdef NVCAST_HAVE_JSON
         if (json) {

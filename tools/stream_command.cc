@@ -22,7 +22,7 @@ namespace nvcast::cli {
 namespace {
 
 struct StreamArgs {
-    InputOptions input;
+    InputSettings input;
     PrepareSettings prepare;
     EncodeOptions encoder;
     std::string to;
@@ -101,6 +101,7 @@ int run_stream(const StreamArgs& args) {
                 static_cast<long long>(s.frames_encoded), s.seconds, static_cast<unsigned long long>(net.packets),
                 static_cast<unsigned long long>(net.bytes), static_cast<unsigned long long>(net.rtcp_reports),
                 static_cast<unsigned long long>(net.send_errors), net.mean_frame_latency_ms, net.max_frame_latency_ms);
+    if (!s.decoder.empty()) std::printf("input decoded: %s\n", s.decoder.c_str());
     if (!s.preparation.empty()) std::printf("frame preparation: %s\n", s.preparation.c_str());
     if (s.state == StreamState::Stopped) {
         std::printf("interrupted by %s: every frame read was encoded and sent\n", interrupt_name());

@@ -45,7 +45,12 @@ class MemorySource final : public FrameSource {
 public:
     MemorySource(const std::vector<Frame>& frames, int64_t count, int fps)
         : frames_(frames), count_(count) {
-        info_ = {frames[0].width(), frames[0].height(), fps, 1, frames[0].format(), ColorDescription::bt709(), count};
+        info_.width = frames[0].width();
+        info_.height = frames[0].height();
+        info_.fps_num = fps;
+        info_.format = frames[0].format();
+        info_.color = ColorDescription::bt709();
+        info_.frame_count = count;
     }
     const SourceInfo& info() const override { return info_; }
     bool read(Frame& frame) override {
@@ -100,8 +105,8 @@ StreamSpec make_spec(const Args& a, int index, const std::vector<Frame>& frames,
     if (a.source == "cuda") {
         spec.input = "cuda-synthetic:" + std::to_string(a.width) + "x" + std::to_string(a.height) + "@" +
                      std::to_string(fps) + ":" + std::to_string(a.frames);
-        spec.raw.format = PixelFormat::NV12;
-        spec.source = std::shared_ptr<FrameSource>(open_source(spec.input, spec.raw));
+        spec.input_options.format = PixelFormat::NV12;
+        spec.source = std::shared_ptr<FrameSource>(open_source(spec.input, spec.input_options));
     } else {
         spec.input = "memory";
         spec.source = std::make_shared<MemorySource>(frames, a.frames, fps);

@@ -14,13 +14,13 @@ namespace nvcast {
 class VideoDecoder {
 public:
     virtual ~VideoDecoder() = default;
-    // Next decoded frame in display order as a host frame (I420, I444, I420_10 or I444_10);
-    // false after the last one.
+    // Next decoded frame in display order as a host frame (I420, I444, I420_10 or I444_10 for what
+    // nvcast encodes), pts in the file's time base; false after the last one.
     virtual bool read(Frame& frame) = 0;
-    virtual std::string codec_name() const = 0;
 };
 
-// Opens any file libavformat can demux: .h264, .hevc, .ivf, .obu, .mp4, .mkv, .ts.
+// Opens any file libavformat can demux: .h264, .hevc, .ivf, .obu, .mp4, .mkv, .ts. Throws Error
+// (Unsupported in a build without libavformat).
 std::unique_ptr<VideoDecoder> open_decoder(const std::string& path);
 
 // Convenience for tests: every frame of a file.

@@ -44,7 +44,7 @@ struct SinkSpec {
 struct StreamSpec {
     std::string name;        // in messages and stats; default "stream <n>" (from 1)
     std::string input;       // open_source() spec: a file, synthetic:WxH@FPS[:N], cuda-synthetic:...
-    RawInputOptions raw;     // what a raw file cannot say
+    InputOptions input_options;  // what a raw file cannot say; demuxer, decoder, audio for media inputs
     std::shared_ptr<FrameSource> source;  // a source of the caller's instead (`input` then labels it)
     int64_t frames = -1;     // stop after this many frames (-1 = the whole input)
     bool realtime = false;   // read at the source's frame rate, as a live source delivers, not as fast as possible
@@ -81,6 +81,7 @@ struct StreamStats {
     std::string error;         // why it failed (source, encoder or sink), naming the stream
     std::string encoder;       // "x264", "nvh264 (CUDA on NVIDIA H200)"
     std::string selection;     // how the backend was chosen ("auto: picked ... (skipped ...)")
+    std::string decoder;       // media inputs: what decodes the video and why ("h264 on NVDEC (NVIDIA H200)")
     std::string preparation;   // what preparation did; empty when none ran
     Codec codec = Codec::H264;
     int width = 0, height = 0, fps_num = 30, fps_den = 1;

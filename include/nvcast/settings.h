@@ -16,11 +16,18 @@
 namespace nvcast {
 
 struct InputSettings {
-    std::string input;         // a file or synthetic:WxH@FPS[:N]
+    std::string input;         // a file, URL, DEVICE:TARGET, or synthetic:WxH@FPS[:N]
     std::string size;          // raw input: WxH
     std::string input_format;  // raw input (and synthetic) pixel format
     std::string fps;           // raw input rate, or override: "30", "30000/1001"
     int64_t frames = -1;       // stop after N frames
+    // Media inputs (libavformat): see InputOptions.
+    std::string demuxer;                       // "v4l2", "x11grab", "mpegts", …
+    std::vector<std::string> demuxer_options;  // "KEY=VALUE"
+    int stream = -1;                           // the N-th video stream
+    std::string decoder = "auto";              // auto | cpu | nvdec
+    bool audio = true;
+    double timeout = 10;                       // seconds without data before a live input fails
 };
 
 struct EncoderSettings {
@@ -92,7 +99,7 @@ int parse_gpu(std::string_view text);
 // "KEY=VALUE" -> (key, value); throws when there is no '=' or the key is empty.
 std::pair<std::string, std::string> parse_backend_option(std::string_view text);
 
-RawInputOptions make_raw_input(const InputSettings& input);
+InputOptions make_input_options(const InputSettings& input);
 std::unique_ptr<FrameSource> open_input(const InputSettings& input);
 // A validated config for a source of this description (size, format, rate, colour, and the bit
 // depth and chroma format when not given); throws Error naming the bad option.

@@ -8,6 +8,7 @@
 
 #include "nvcast/config.h"
 #include "nvcast/packet.h"
+#include "nvcast/source.h"
 
 namespace nvcast {
 
@@ -19,6 +20,15 @@ struct StreamInfo {
     int fps_den = 1;
     ColorDescription color;
     std::vector<uint8_t> codec_headers;  // SPS/PPS(/VPS) or AV1 sequence header
+    // The unit of Packet::pts/dts: time_base_num/time_base_den seconds; 0/0 = one frame (1/fps).
+    int time_base_num = 0;
+    int time_base_den = 0;
+    // The input's other streams (audio) for a container output to carry; nullptr = none.
+    std::shared_ptr<CarriedMedia> carried;
+
+    // The time base as a fraction of a second, frames when unset.
+    int64_t tb_num() const noexcept { return time_base_den > 0 ? time_base_num : fps_den; }
+    int64_t tb_den() const noexcept { return time_base_den > 0 ? time_base_den : fps_num; }
 };
 
 class PacketSink {

@@ -57,20 +57,35 @@ std::pair<std::string, std::string> parse_backend_option(std::string_view text) 
     return {std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
 }
 
-RawInputOptions make_raw_input(const InputSettings& in) {
-    RawInputOptions raw;
+InputOptions make_input_options(const InputSettings& in) {
+    InputOptions raw;
     if (!in.size.empty()) {
         const auto size = parse_frame_size(in.size);
         if (!size) bad("size", in.size, "WIDTHxHEIGHT, e.g. 1920x1080");
         std::tie(raw.width, raw.height) = *size;
     }
     if (!in.input_format.empty()) raw.format = parse_pixel_format(in.input_format);
-    if (!in.fps.empty()) parse_frame_rate(in.fps, raw.fps_num, raw.fps_den);
+    if (!in.fps.empty()) {
+        parse_frame_rate(in.fps, raw.fps_num, raw.fps_den);
+        raw.fps_given = true;
+    }
     raw.frames = in.frames;
+    raw.demuxer = in.demuxer;
+    for (const std::string& option : in.demuxer_options) {
+        const size_t eq = option.find('=');
+        if (eq == std::string::npos || eq == 0) bad("input option", option, "KEY=VALUE, e.g. video_size=1280x720");
+        raw.demuxer_options[option.substr(0, eq)] = option.substr(eq + 1);
+    }
+    if (in.stream < -1) bad("stream", std::to_string(in.stream), "a video stream number from 0");
+    raw.stream = in.stream;
+    raw.decoder = parse_decoder_choice(in.decoder);
+    raw.audio = in.audio;
+    if (!(in.timeout > 0 && in.timeout <= 3600)) bad("timeout", std::to_string(in.timeout), "0 < seconds <= 3600");
+    raw.timeout_s = in.timeout;
     return raw;
 }
 
-std::unique_ptr<FrameSource> open_input(const InputSettings& in) { return open_source(in.input, make_raw_input(in)); }
+std::unique_ptr<FrameSource> open_input(const InputSettings& in) { return open_source(in.input, make_input_options(in)); }
 
 EncoderConfig make_encoder_config(const EncoderSettings& e, const SourceInfo& s) {
     EncoderConfig c;

@@ -72,7 +72,15 @@ std::unique_ptr<FrameSource> open_device_synthetic(int width, int height, int fp
     int count = 0;
     if (cudaGetDeviceCount(&count) != cudaSuccess || count == 0)
         throw Error(ErrorCode::Unavailable, "cuda-synthetic needs a CUDA device, and this machine has none usable");
-    SourceInfo info{width, height, fps_num, fps_den, format, ColorDescription::bt709(), frames, MemoryType::Cuda};
+    SourceInfo info;
+    info.width = width;
+    info.height = height;
+    info.fps_num = fps_num;
+    info.fps_den = fps_den;
+    info.format = format;
+    info.color = ColorDescription::bt709();
+    info.frame_count = frames;
+    info.memory = MemoryType::Cuda;
     return std::make_unique<DeviceSyntheticSource>(info, seed ? seed : 1);
 #else
     (void)fps_num, (void)fps_den, (void)frames, (void)seed;

@@ -10,7 +10,7 @@ namespace {
 
 class RawReader final : public FrameSource {
 public:
-    RawReader(const std::string& path, const RawInputOptions& o) : reader_(path) {
+    RawReader(const std::string& path, const InputOptions& o) : reader_(path) {
         if (o.width <= 0 || o.height <= 0)
             throw Error(ErrorCode::InvalidArgument, "raw input '" + path +
                                                         "' needs its frame size (e.g. --size 1920x1080) and format "
@@ -60,7 +60,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<FrameSource> open_raw(const std::string& path, const RawInputOptions& options) {
+std::unique_ptr<FrameSource> open_raw(const std::string& path, const InputOptions& options) {
     return std::make_unique<RawReader>(path, options);
 }
 

@@ -14,7 +14,7 @@ constexpr int64_t kDefaultSyntheticFrames = 300;
 
 // "[cuda-]synthetic:1920x1080@60[:frames]" (rate may be fractional as "30000/1001").
 std::unique_ptr<FrameSource> open_synthetic_spec(std::string_view spec, std::string_view prefix,
-                                                 const RawInputOptions& raw) {
+                                                 const InputOptions& raw) {
     const std::string usage = "expected " + std::string(prefix) +
                               "WIDTHxHEIGHT[@FPS][:FRAMES], e.g. " + std::string(prefix) + "1920x1080@60:300";
     std::string_view rest = spec.substr(prefix.size());
@@ -47,14 +47,39 @@ std::unique_ptr<FrameSource> open_synthetic_spec(std::string_view spec, std::str
     return open_synthetic(size->first, size->second, fps_num, fps_den, frames, raw.format);
 }
 
+// Extensions of raw video files (frames of one format back to back, nothing else).
+bool is_raw_video_name(const std::string& path) {
+    for (const char* ext : {".yuv", ".raw", ".nv12", ".i420", ".p010", ".rgb", ".rgba", ".bgra"})
+        if (ends_with_ci(path, ext)) return true;
+    return false;
+}
+
 }  // namespace
 
-std::unique_ptr<FrameSource> open_source(std::string_view spec, const RawInputOptions& raw) {
-    if (spec.starts_with(kSyntheticPrefix)) return open_synthetic_spec(spec, kSyntheticPrefix, raw);
-    if (spec.starts_with(kDeviceSyntheticPrefix)) return open_synthetic_spec(spec, kDeviceSyntheticPrefix, raw);
+DecoderChoice parse_decoder_choice(std::string_view name) {
+    if (name == "auto") return DecoderChoice::Auto;
+    if (name == "cpu") return DecoderChoice::Cpu;
+    if (name == "nvdec") return DecoderChoice::Nvdec;
+    throw Error(ErrorCode::InvalidArgument, "decoder '" + std::string(name) + "' is invalid (allowed: auto, cpu, nvdec)");
+}
+
+std::string_view to_string(DecoderChoice choice) noexcept {
+    switch (choice) {
+        case DecoderChoice::Auto: return "auto";
+        case DecoderChoice::Cpu: return "cpu";
+        case DecoderChoice::Nvdec: return "nvdec";
+    }
+    return "?";
+}
+
+std::unique_ptr<FrameSource> open_source(std::string_view spec, const InputOptions& options) {
+    if (spec.starts_with(kSyntheticPrefix)) return open_synthetic_spec(spec, kSyntheticPrefix, options);
+    if (spec.starts_with(kDeviceSyntheticPrefix)) return open_synthetic_spec(spec, kDeviceSyntheticPrefix, options);
     const std::string path(spec);
     if (ends_with_ci(path, ".y4m")) return open_y4m(path);
-    return open_raw(path, raw);
+    // A size (or a raw extension) says the file is raw video; everything else is for libavformat.
+    if (is_raw_video_name(path) || (options.width > 0 && options.demuxer.empty())) return open_raw(path, options);
+    return open_media(path, options);
 }
 
 }  // namespace nvcast

@@ -57,7 +57,13 @@ public:
                                                         std::string(f.name));
         if (width > 16384 || height > 16384)
             throw Error(ErrorCode::InvalidArgument, "synthetic size is limited to 16384x16384");
-        info_ = {width, height, fps_num, fps_den, format, ColorDescription::bt709(), frames};
+        info_.width = width;
+        info_.height = height;
+        info_.fps_num = fps_num;
+        info_.fps_den = fps_den;
+        info_.format = format;
+        info_.color = ColorDescription::bt709();
+        info_.frame_count = frames;
         XorShift rng{seed_ * 2654435761u};
         tex_w_ = width + kMargin;
         tex_h_ = height + kMargin;

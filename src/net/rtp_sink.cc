@@ -44,7 +44,9 @@ RtpSink::~RtpSink() = default;
 
 void RtpSink::write(const Packet& packet) {
     if (!sender_) throw Error(ErrorCode::InvalidState, "RTP sink: write after close");
-    const uint32_t ts = timestamp_from_pts(packet.pts, stream_.fps_num, stream_.fps_den, timestamp_base_);
+    // pts counts units of the stream's time base (tb_num/tb_den s): a rate of tb_den/tb_num "frames" per second.
+    const uint32_t ts = timestamp_from_pts(packet.pts, static_cast<int>(stream_.tb_den()), static_cast<int>(stream_.tb_num()),
+                                           timestamp_base_);
     std::optional<std::chrono::steady_clock::time_point> origin;
     if (packet.available != std::chrono::steady_clock::time_point{}) origin = packet.available;
     sender_->send(payloader_->packetize(packet.data, ts, packet.keyframe), origin);

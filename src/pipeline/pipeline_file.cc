@@ -85,7 +85,8 @@ private:
 };
 
 constexpr const char* kStreamKeys =
-    "name, input, size, input_format, fps, frames, realtime, scale, scale_filter, tonemap, hdr_peak, input_transfer, "
+    "name, input, size, input_format, fps, frames, realtime, decoder, stream, audio, demuxer, input_options, "
+    "timeout, scale, scale_filter, tonemap, hdr_peak, input_transfer, "
     "codec, backend, fallback_backend, gpu, preset, tune, rc, bitrate, max_bitrate, vbv_size, qp, quality, gop, "
     "bframes, intra_refresh, intra_refresh_period, slices, bit_depth, chroma, profile, threads, backend_options, "
     "drop, queue, outputs, output";
@@ -113,6 +114,21 @@ void read_stream(const toml::table& table, const std::string& where, StreamSetti
     r.text_or_number("fps", s.input.fps);
     r.integer("frames", s.input.frames);
     r.boolean("realtime", s.realtime);
+    r.text("decoder", s.input.decoder);
+    r.integer("stream", s.input.stream);
+    r.boolean("audio", s.input.audio);
+    r.text("demuxer", s.input.demuxer);
+    if (const toml::node* n = r.take("input_options")) {
+        if (!n->is_table()) r.type_error("input_options", "a table of demuxer/device options (video_size = \"1280x720\")");
+        for (auto&& [key, value] : *n->as_table()) {
+            std::string text;
+            if (value.is_string()) text = value.as_string()->get();
+            else if (value.is_integer()) text = std::to_string(value.as_integer()->get());
+            else r.type_error("input_options." + std::string(key.str()), "a string or an integer");
+            s.input.demuxer_options.push_back(std::string(key.str()) + "=" + text);
+        }
+    }
+    r.number("timeout", s.input.timeout);
     r.text("scale", s.prepare.scale);
     r.text("scale_filter", s.prepare.scale_filter);
     r.text("tonemap", s.prepare.tonemap);

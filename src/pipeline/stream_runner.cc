@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "gpu/frame_transfer.h"
 #include "nvcast/error.h"
@@ -48,7 +49,7 @@ StreamRunner::StreamRunner(StreamSpec spec, size_t index)
             source_ = spec_.source;
         } else {
             if (spec_.input.empty()) throw Error(ErrorCode::InvalidArgument, "no input: give a file or synthetic:WxH@FPS");
-            source_ = open_source(spec_.input, spec_.raw);
+            source_ = open_source(spec_.input, spec_.input_options);
         }
         prep_.emplace(spec_.prepare, source_->info());
         const SourceInfo& out = prep_->output();
@@ -73,6 +74,13 @@ StreamRunner::StreamRunner(StreamSpec spec, size_t index)
     stats_.height = config_.height;
     stats_.fps_num = config_.fps_num;
     stats_.fps_den = config_.fps_den;
+    const SourceInfo& in = source_->info();
+    keeps_time_ = in.time_base_den > 0;
+    if (keeps_time_)
+        nominal_duration_ = std::max<int64_t>(1, static_cast<int64_t>(std::llround(
+                                                     static_cast<double>(in.time_base_den) * in.fps_den /
+                                                     (static_cast<double>(in.time_base_num) * in.fps_num))));
+    stats_.decoder = in.decoder;
 }
 
 StreamRunner::~StreamRunner() {
@@ -109,8 +117,18 @@ void StreamRunner::open(int gpu) {
         }
         Encoder& enc = *encoder_.encoder;
         encoder_uploads_ = enc.capabilities().device_frames;
-        StreamInfo info{config_.codec, config_.width, config_.height, config_.fps_num,
-                        config_.fps_den, config_.color, enc.codec_headers()};
+        StreamInfo info;
+        info.codec = config_.codec;
+        info.width = config_.width;
+        info.height = config_.height;
+        info.fps_num = config_.fps_num;
+        info.fps_den = config_.fps_den;
+        info.color = config_.color;
+        info.codec_headers = enc.codec_headers();
+        // The input's own timestamps (and its audio) go through to the outputs.
+        info.time_base_num = in.time_base_num;
+        info.time_base_den = in.time_base_den;
+        info.carried = source_->carried_media();
         for (const SinkSpec& s : spec_.sinks) {
             sinks_.push_back(open_one_sink(s, info, config_));
             stats_.sinks.push_back({s.target.empty() && s.custom ? "custom" : s.target, 0, 0, std::nullopt});
@@ -143,6 +161,7 @@ void StreamRunner::start(std::function<void()> on_failure) {
 
 void StreamRunner::stop() {
     stop_requested_ = true;
+    if (source_) source_->interrupt();  // a camera or network read returns now
     std::lock_guard lock(wake_mutex_);
     wake_.notify_all();
 }
@@ -169,7 +188,7 @@ void StreamRunner::read_loop() {
     try {
         gpu::use_device(config_.gpu);
         while (!stop_requested_ && !failed_ && (spec_.frames < 0 || index < spec_.frames)) {
-            if (spec_.realtime) {
+            if (spec_.realtime && !in.live) {  // a live source keeps its own pace
                 std::unique_lock lock(wake_mutex_);
                 const auto due = start_time_ + std::chrono::duration_cast<Clock::duration>(period * index);
                 if (wake_.wait_until(lock, due, [&] { return stop_requested_.load(); })) break;
@@ -181,7 +200,8 @@ void StreamRunner::read_loop() {
                 break;
             }
             const auto now = Clock::now();
-            frame->pts = index;
+            const int64_t source_pts = frame->pts;
+            frame->pts = index;  // encoders count frames; the source's time comes back on the packet
             Frame prepared = prep_->run(*frame, cuda_ ? cuda_->get() : nullptr);
             int copies = 0;
             if (download_pool_ && prepared.memory() == MemoryType::Cuda) {
@@ -210,6 +230,7 @@ void StreamRunner::read_loop() {
                 ++stats_.frames_in;
                 stats_.host_device_copies += copies;
                 available_[index] = now;
+                if (keeps_time_) source_pts_[index] = source_pts;
             }
             auto pushed = queue_.push(std::move(prepared), spec_.drop);
             if (pushed.dropped) {
@@ -239,6 +260,7 @@ void StreamRunner::drain() {
                 available_.erase(it);
             }
         }
+        if (keeps_time_) restore_source_time(*packet);
         const auto now = Clock::now();  // the encoder's latency ends here; the sinks' own is theirs
         for (const auto& sink : sinks_) sink->write(*packet);
         std::lock_guard lock(mutex_);
@@ -257,6 +279,27 @@ void StreamRunner::drain() {
             stats_.encode_latency_mean_ms = latency_sum_ms_ / static_cast<double>(stats_.frames_encoded);
         }
     }
+}
+
+void StreamRunner::restore_source_time(Packet& packet) {
+    std::lock_guard lock(mutex_);
+    const auto time_of = [&](int64_t index) -> int64_t {
+        auto it = source_pts_.lower_bound(index);  // a dropped frame's time is the next kept one's
+        if (index >= 0 && it != source_pts_.end()) return it->second;
+        // Before the first frame (a B-frame stream's first decode times): step back at the nominal rate.
+        const int64_t first = source_pts_.empty() ? last_source_pts_ : source_pts_.begin()->second;
+        const int64_t first_index = source_pts_.empty() ? last_index_ : source_pts_.begin()->first;
+        return first + (index - first_index) * nominal_duration_;
+    };
+    const int64_t pts = time_of(packet.pts), dts = std::min(time_of(packet.dts), pts);
+    if (auto it = source_pts_.find(packet.pts); it != source_pts_.end()) {
+        last_source_pts_ = it->second;
+        last_index_ = it->first;
+    }
+    // Decode times only grow, so the frames before this one's decode time are no longer needed.
+    source_pts_.erase(source_pts_.begin(), source_pts_.lower_bound(std::min(packet.dts, packet.pts)));
+    packet.pts = pts;
+    packet.dts = dts;
 }
 
 void StreamRunner::encode_loop() {

@@ -51,6 +51,8 @@ private:
     // nullopt once the stream stops or fails.
     std::optional<Frame> take_buffer(FramePool& pool, PixelFormat format, int width, int height);
     void encode_loop();
+    // Packet times from frame counts back to the source's timestamps (media inputs).
+    void restore_source_time(Packet& packet);
     void drain();
     void finish();
     void fail(const std::string& what, const std::exception& e);
@@ -84,6 +86,10 @@ private:
     Clock::time_point start_time_;
     std::map<int64_t, Clock::time_point> available_;  // pts -> when the frame was read
     double latency_sum_ms_ = 0;
+    bool keeps_time_ = false;              // the source has its own time base
+    std::map<int64_t, int64_t> source_pts_;  // frame index -> source timestamp, until written
+    int64_t nominal_duration_ = 1;         // one frame in the source's time base
+    int64_t last_source_pts_ = 0, last_index_ = 0;
 };
 
 }  // namespace nvcast::pipeline

@@ -66,10 +66,10 @@ StreamSpec make_stream_spec(const StreamSettings& s) {
     StreamSpec spec;
     spec.name = s.name;
     spec.input = s.input.input;
-    spec.raw = make_raw_input(s.input);
+    spec.input_options = make_input_options(s.input);
     spec.frames = s.input.frames;
     spec.prepare = make_prepare_spec(s.prepare);
-    spec.source = std::shared_ptr<FrameSource>(open_source(spec.input, spec.raw));
+    spec.source = std::shared_ptr<FrameSource>(open_source(spec.input, spec.input_options));
     const Preparation plan(spec.prepare, spec.source->info());
     spec.encoder = make_encoder_config(s.encoder, plan.output());
     spec.backend = s.encoder.backend;

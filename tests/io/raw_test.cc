@@ -9,7 +9,7 @@ TEST(Raw, ReadsFramesOfGivenSizeAndFormat) {
     test::TempDir dir;
     const auto frames = test::synthetic_frames(32, 16, 4, PixelFormat::NV12);
     test::write_raw(dir.file("a.yuv"), frames);
-    RawInputOptions o;
+    InputOptions o;
     o.width = 32;
     o.height = 16;
     o.format = PixelFormat::NV12;
@@ -26,7 +26,7 @@ TEST(Raw, ReadsFramesOfGivenSizeAndFormat) {
 TEST(Raw, SizeThatDoesNotFitIsReported) {
     test::TempDir dir;
     test::write_raw(dir.file("a.yuv"), test::synthetic_frames(32, 16, 2));
-    RawInputOptions o;
+    InputOptions o;
     o.width = 30;
     o.height = 16;
     try {
@@ -48,7 +48,7 @@ TEST(Raw, NeedsSizeAndEvenDimensions) {
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("needs its frame size"), std::string::npos) << e.what();
     }
-    RawInputOptions o;
+    InputOptions o;
     o.width = 31;
     o.height = 16;
     EXPECT_THROW(open_source(dir.file("a.yuv"), o), Error);

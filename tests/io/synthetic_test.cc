@@ -45,7 +45,7 @@ TEST(Synthetic, SpecParsing) {
     EXPECT_EQ(src->info().frame_count, 12);
     auto ntsc = open_source("synthetic:64x64@30000/1001");
     EXPECT_EQ(ntsc->info().fps_den, 1001);
-    RawInputOptions limit;
+    InputOptions limit;
     limit.frames = 3;
     EXPECT_EQ(open_source("synthetic:64x64@30:100", limit)->info().frame_count, 3);
     for (const char* bad : {"synthetic:", "synthetic:64", "synthetic:64x", "synthetic:64x64@0", "synthetic:64x64@30:-1",

@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "gpu/frame_transfer.h"
 #include "nvcast/convert.h"
+#include "nvcast/quality.h"
 #include "pipeline_support.h"
 
 using namespace nvcast;
@@ -19,7 +21,7 @@ StreamSpec device_stream(const std::string& name, const std::string& engine, std
     StreamSpec s;
     s.name = name;
     s.input = "cuda-synthetic:1280x720@60:48";
-    s.raw.format = PixelFormat::NV12;
+    s.input_options.format = PixelFormat::NV12;
     s.prepare.width = 640;
     s.prepare.height = 352;
     s.backend = "nvh264";
@@ -60,6 +62,64 @@ TEST(PipelineGpu, DeviceFramesReachNvh264WithoutAHostCopyAndMatchTheCpuReference
         std::ofstream out(std::filesystem::path(dir) / "pipeline_gpu_640x352.h264", std::ios::binary);
         for (const Packet& p : a) out.write(reinterpret_cast<const char*>(p.data.data()), static_cast<std::streamsize>(p.size()));
     }
+}
+
+// Every frame of an H.264 file, decoded on NVDEC and read back to the host (the GPU machine has no
+// libavcodec: NVDEC is the decoder here).
+std::vector<Frame> nvdec_frames(const std::string& path) {
+    InputOptions o;
+    o.decoder = DecoderChoice::Nvdec;
+    auto source = open_source(path, o);
+    EXPECT_NE(source->info().decoder.find("NVDEC"), std::string::npos) << source->info().decoder;
+    std::vector<Frame> frames;
+    Frame device;
+    while (source->read(device)) {
+        Frame host = Frame::allocate(device.format(), device.width(), device.height());
+        gpu::copy_frame(device, host, nullptr);
+        frames.push_back(std::move(host));
+    }
+    return frames;
+}
+
+// A whole transcode on the GPU: NVDEC decodes into device frames that nvh264's CUDA engine encodes,
+// with no pixel crossing to the host; the pictures survive (NVDEC decodes both generations).
+TEST(PipelineGpu, NvdecToNvh264TranscodeStaysOnTheGpu) {
+    if (!FrameConverter::gpu_available()) GTEST_SKIP() << FrameConverter::describe_gpu();
+    TempDir dir;
+    const std::string first = dir.file("first.h264"), second = dir.file("second.h264");
+    {  // The input: 48 frames encoded here, at a high quality
+        StreamSpec s = synthetic_stream("make", "cuda-synthetic:640x352@30:48", Codec::H264, "nvh264", {first});
+        s.input_options.format = PixelFormat::NV12;
+        s.encoder.rc.qp = 18;
+        PipelineConfig config;
+        config.streams.push_back(std::move(s));
+        Pipeline make(std::move(config));
+        make.start();
+        ASSERT_TRUE(make.wait_for(std::chrono::minutes(2)));
+        ASSERT_EQ(make.stats()[0].state, StreamState::Finished) << make.stats()[0].error;
+    }
+    StreamSpec s = synthetic_stream("transcode", first, Codec::H264, "nvh264", {second});
+    s.input_options.decoder = DecoderChoice::Nvdec;
+    s.encoder.rc.qp = 18;
+    s.encoder.backend_options["nvh264.engine"] = "cuda";
+    PipelineConfig config;
+    config.streams.push_back(std::move(s));
+    Pipeline transcode(std::move(config));
+    transcode.start();
+    ASSERT_TRUE(transcode.wait_for(std::chrono::minutes(2)));
+    const StreamStats stats = transcode.stats()[0];
+    ASSERT_EQ(stats.state, StreamState::Finished) << stats.error;
+    EXPECT_EQ(stats.frames_encoded, 48);
+    EXPECT_NE(stats.decoder.find("on NVDEC"), std::string::npos) << stats.decoder;
+    EXPECT_NE(stats.encoder.find("CUDA"), std::string::npos) << stats.encoder;
+    EXPECT_EQ(stats.host_device_copies, 0) << "NVDEC frames must reach the encoder on the device";
+    expect_accounted(stats);
+    const auto a = nvdec_frames(first), b = nvdec_frames(second);
+    ASSERT_EQ(a.size(), 48u);
+    ASSERT_EQ(b.size(), a.size());
+    PsnrAccumulator acc;
+    for (size_t i = 0; i < a.size(); ++i) acc.add(compute_psnr(a[i], b[i]));
+    EXPECT_GT(acc.mean().average, 38.0) << "the second generation at QP 18 should look like the first";
 }
 
 }  // namespace
