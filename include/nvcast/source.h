@@ -28,6 +28,9 @@ struct SourceInfo {
     int time_base_num = 0;
     int time_base_den = 0;
     bool live = false;         // a camera, screen or network stream: it delivers at its own pace
+    // read() hands out frames of its own (a hardware decoder's pool) instead of filling the caller's,
+    // so callers need not allocate buffers for it.
+    bool provides_buffers = false;
     std::string decoder;       // what decodes it and why ("h264 on NVDEC (NVIDIA H200)"); empty for raw input
 };
 

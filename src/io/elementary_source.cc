@@ -23,6 +23,7 @@ public:
         info_.height = pending_.height();
         info_.format = pending_.format();
         info_.memory = MemoryType::Cuda;
+        info_.provides_buffers = true;
         info_.fps_num = options.fps_num;
         info_.fps_den = options.fps_den;
         info_.decoder = std::string(nvdec::to_string(reader_->codec())) + " on NVDEC (" + decoder_->device_name() +
@@ -37,7 +38,7 @@ public:
             pending_ = Frame();
             return true;
         }
-        Frame decoded = frame;  // written in place when it is a device frame of the right size
+        Frame decoded;  // from the decoder's pool
         if (!next(decoded)) return false;
         if (decoded.width() != info_.width || decoded.height() != info_.height)
             throw Error(ErrorCode::Unsupported, "input '" + path_ + "': the picture size changed mid-stream; a stream "

@@ -197,6 +197,7 @@ public:
     SourceInfo describe(const AVStream& stream) const override {
         SourceInfo info;
         info.memory = MemoryType::Cuda;
+        info.provides_buffers = true;
         info.format = depth_ > 8 ? PixelFormat::P010 : PixelFormat::NV12;
         info.decoder = std::string(avcodec_get_name(stream.codecpar->codec_id)) + " on NVDEC (" + device_ + ")";
         return info;

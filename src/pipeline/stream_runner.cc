@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "gpu/frame_transfer.h"
+#include "nvcast/convert.h"
 #include "nvcast/error.h"
 #include "nvcast/log.h"
 
@@ -136,7 +137,15 @@ void StreamRunner::open(int gpu) {
         // The queue, the frame in the reader's hands, the one in the encoder's and one in flight.
         const size_t buffers = static_cast<size_t>(spec_.queue_frames) + 3;
         pool_ = FramePool::create(in.memory, buffers);
-        if (in.memory == MemoryType::Cuda && !encoder_uploads_) download_pool_ = FramePool::create(MemoryType::Host, buffers);
+        if (in.memory == MemoryType::Cuda && !encoder_uploads_) {
+            // Refused now rather than at the first frame: nothing here could read device frames back.
+            if (!FrameConverter::gpu_available())
+                throw Error(ErrorCode::Unsupported, "the source's frames are in CUDA device memory and " +
+                                                        enc.backend_name() + " takes host frames, but they cannot be "
+                                                        "read back: " + FrameConverter::describe_gpu() +
+                                                        (in.decoder.empty() ? "" : " (--decoder cpu decodes on the host)"));
+            download_pool_ = FramePool::create(MemoryType::Host, buffers);
+        }
         const std::string engine = enc.engine();
         stats_.encoder = enc.backend_name() + (engine.empty() ? "" : " (" + engine + ")");
         stats_.selection = encoder_.selection;
@@ -193,7 +202,9 @@ void StreamRunner::read_loop() {
                 const auto due = start_time_ + std::chrono::duration_cast<Clock::duration>(period * index);
                 if (wake_.wait_until(lock, due, [&] { return stop_requested_.load(); })) break;
             }
-            std::optional<Frame> frame = take_buffer(*pool_, in.format, in.width, in.height);
+            // A decoder with its own pool hands out its frames; the queue bounds how many are in flight.
+            std::optional<Frame> frame =
+                in.provides_buffers ? std::optional<Frame>(Frame()) : take_buffer(*pool_, in.format, in.width, in.height);
             if (!frame) break;
             if (!source_->read(*frame)) {
                 reached_end_ = true;
