@@ -21,7 +21,7 @@ struct PipelineArgs {
     EncodeOptions encoder;
     std::vector<std::string> outputs;
     int streams = 0;
-    std::string drop = "block";
+    std::string drop = "auto";
     int queue = 4;
     bool realtime = false;
     bool stop_all_on_failure = false;
@@ -111,7 +111,7 @@ void add_pipeline_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--streams", args.streams, "Run N streams of INPUT with the same options ({n} in names = 1..N)")
         ->check(integer_in(1, 256));
     cmd->add_option("-o,--output", args.outputs, "With --streams: an output per stream (repeatable; {n} = stream number)");
-    cmd->add_option("--drop", args.drop, "When an encoder falls behind: block (files) or drop-oldest (live)")
+    cmd->add_option("--drop", args.drop, "When an encoder falls behind: auto (block for files, drop-oldest for cameras, screens and network inputs), block, drop-oldest")
         ->capture_default_str();
     cmd->add_option("--queue", args.queue, "Frames queued between source and encoder")
         ->check(integer_in(1, 256))

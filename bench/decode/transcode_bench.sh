@@ -30,7 +30,7 @@ seconds() {  # wall seconds of a whole command (start-up included, as a user see
     start=$(date +%s.%N)
     "$@" > /dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
     end=$(date +%s.%N)
-    echo "$end - $start" | bc -l
+    awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
 }
 
 frames_of() { case $1 in *1080p*) echo 300 ;; *) echo 60 ;; esac; }
@@ -41,13 +41,11 @@ compare() {
     local t_ours=0 t_theirs=0 frames
     frames=$(frames_of "$input")
     for ((r = 0; r < repeats; r++)); do  # interleaved so machine noise hits both alike
-        t_ours=$(echo "$t_ours + $(seconds $ours)" | bc -l)
-        t_theirs=$(echo "$t_theirs + $(seconds $theirs)" | bc -l)
+        t_ours=$(awk -v a="$t_ours" -v b="$(seconds $ours)" 'BEGIN { print a + b }')
+        t_theirs=$(awk -v a="$t_theirs" -v b="$(seconds $theirs)" 'BEGIN { print a + b }')
     done
-    local fps_ours fps_theirs
-    fps_ours=$(echo "$frames * $repeats / $t_ours" | bc -l)
-    fps_theirs=$(echo "$frames * $repeats / $t_theirs" | bc -l)
-    printf "| %-6s | %10.1f | %10.1f | %6.2f |\n" "$name" "$fps_ours" "$fps_theirs" "$(echo "$fps_ours / $fps_theirs" | bc -l)"
+    awk -v name="$name" -v n="$((frames * repeats))" -v a="$t_ours" -v b="$t_theirs" \
+        'BEGIN { printf "| %-6s | %10.1f | %10.1f | %6.2f |\n", name, n / a, n / b, b / a }'
 }
 
 work=$(mktemp -d)

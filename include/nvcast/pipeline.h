@@ -26,11 +26,12 @@ namespace nvcast {
 
 // What a stream does when its encoder falls behind the source.
 enum class DropPolicy {
+    Auto,        // Block for files, DropOldest for live sources (cameras, screens, network streams)
     Block,       // the source waits (files: nothing is lost)
     DropOldest,  // the oldest queued frame makes room and is counted (live sources: stay real time)
 };
 std::string_view to_string(DropPolicy policy) noexcept;
-DropPolicy parse_drop_policy(std::string_view name);  // "block" | "drop-oldest"
+DropPolicy parse_drop_policy(std::string_view name);  // "auto" | "block" | "drop-oldest"
 
 struct SinkSpec {
     // A file (its extension picks the format: .h264/.hevc/.ivf/.obu/.mp4/.mov/.mkv/.ts) or
@@ -56,7 +57,7 @@ struct StreamSpec {
     // lets the pipeline place the stream.
     EncoderConfig encoder;
     std::vector<SinkSpec> sinks;
-    DropPolicy drop = DropPolicy::Block;
+    DropPolicy drop = DropPolicy::Auto;
     int queue_frames = 4;    // frames between the source and the encoder, 1..256
 };
 

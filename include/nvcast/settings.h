@@ -82,7 +82,7 @@ struct StreamSettings {
     PrepareSettings prepare;
     EncoderSettings encoder;
     std::vector<OutputSettings> outputs;
-    std::string drop = "block";         // block | drop-oldest
+    std::string drop = "auto";          // auto (block for files, drop-oldest for live inputs) | block | drop-oldest
     int queue = 4;                      // frames between source and encoder
     bool realtime = false;              // read at the source's frame rate
     std::string fallback_backend;       // tried when the backend cannot open

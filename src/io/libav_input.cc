@@ -7,6 +7,7 @@ extern "C" {
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <string_view>
 
 #include "core/text.h"
 #include "io/libav_error.h"
@@ -75,7 +76,8 @@ LibavInput::LibavInput(const std::string& spec, const InputOptions& options)
         format = av_find_input_format(spec.substr(0, colon).c_str());
         if (format) target = spec.substr(colon + 1);
     }
-    live_ = is_device(format) || is_live_url(spec);
+    // A filter graph (lavfi) is a device to libavdevice but makes frames as fast as they are read.
+    live_ = (is_device(format) && std::string_view(format->name) != "lavfi") || is_live_url(spec);
 
     AVDictionary* raw = nullptr;
     for (const auto& [key, value] : options.demuxer_options) av_dict_set(&raw, key.c_str(), value.c_str(), 0);

@@ -12,13 +12,20 @@ public:
 };
 
 std::string_view to_string(DropPolicy policy) noexcept {
-    return policy == DropPolicy::Block ? "block" : "drop-oldest";
+    switch (policy) {
+        case DropPolicy::Auto: return "auto";
+        case DropPolicy::Block: return "block";
+        case DropPolicy::DropOldest: return "drop-oldest";
+    }
+    return "?";
 }
 
 DropPolicy parse_drop_policy(std::string_view name) {
+    if (name == "auto") return DropPolicy::Auto;
     if (name == "block") return DropPolicy::Block;
     if (name == "drop-oldest") return DropPolicy::DropOldest;
-    throw Error(ErrorCode::InvalidArgument, "drop policy '" + std::string(name) + "' is invalid (allowed: block, drop-oldest)");
+    throw Error(ErrorCode::InvalidArgument,
+                "drop policy '" + std::string(name) + "' is invalid (allowed: auto, block, drop-oldest)");
 }
 
 std::string_view to_string(StreamState state) noexcept {

@@ -52,6 +52,9 @@ StreamRunner::StreamRunner(StreamSpec spec, size_t index)
             if (spec_.input.empty()) throw Error(ErrorCode::InvalidArgument, "no input: give a file or synthetic:WxH@FPS");
             source_ = open_source(spec_.input, spec_.input_options);
         }
+        // A live source cannot wait for a slow encoder: it drops the oldest frame, counted.
+        if (spec_.drop == DropPolicy::Auto)
+            spec_.drop = source_->info().live ? DropPolicy::DropOldest : DropPolicy::Block;
         prep_.emplace(spec_.prepare, source_->info());
         const SourceInfo& out = prep_->output();
         config_ = spec_.encoder;
