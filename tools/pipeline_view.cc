@@ -65,6 +65,18 @@ std::string summary_line(const StreamStats& s) {
                           static_cast<unsigned long long>(k.network->dropped_frames), k.network->mean_frame_latency_ms,
                           k.network->max_frame_latency_ms);
             out += line;
+            const rtp::SenderStats& n = *k.network;
+            if (n.feedback_packets || n.simulated_losses) {
+                std::snprintf(line, sizeof line,
+                              "; receiver feedback: %llu RTCP packets, %llu NACKed, %llu retransmitted, %llu keyframe "
+                              "requests, %llu bitrate estimates; %llu packets lost on purpose (--loss)",
+                              static_cast<unsigned long long>(n.feedback_packets),
+                              static_cast<unsigned long long>(n.nacked), static_cast<unsigned long long>(n.retransmitted),
+                              static_cast<unsigned long long>(n.keyframe_requests),
+                              static_cast<unsigned long long>(n.bitrate_estimates),
+                              static_cast<unsigned long long>(n.simulated_losses));
+                out += line;
+            }
         }
     }
     if (!s.decoder.empty()) out += "\n  input decoded: " + s.decoder;
@@ -87,7 +99,13 @@ nlohmann::json to_json(const StreamStats& s) {
                         {"send_errors", k.network->send_errors},
                         {"dropped_frames", k.network->dropped_frames},
                         {"latency_mean_ms", k.network->mean_frame_latency_ms},
-                        {"latency_max_ms", k.network->max_frame_latency_ms}};
+                        {"latency_max_ms", k.network->max_frame_latency_ms},
+                        {"feedback_packets", k.network->feedback_packets},
+                        {"nacked", k.network->nacked},
+                        {"retransmitted", k.network->retransmitted},
+                        {"keyframe_requests", k.network->keyframe_requests},
+                        {"bitrate_estimates", k.network->bitrate_estimates},
+                        {"simulated_losses", k.network->simulated_losses}};
         sinks.push_back(j);
     }
     nlohmann::json j{{"name", s.name},

@@ -36,16 +36,21 @@ struct StreamArgs {
     int mtu = static_cast<int>(rtp::kDefaultMaxPayload);
     int payload_type = 96;
     std::string pacing = "auto";
+    double loss = 0;
+    int64_t loss_seed = 1;
     bool quiet = false;
 };
 
 void print_stats(const StreamStats& s, bool final_line) {
     const rtp::SenderStats net = s.sinks.empty() || !s.sinks[0].network ? rtp::SenderStats{} : *s.sinks[0].network;
-    std::fprintf(stderr, "%sframe %lld  %.1f fps  %.0f kbit/s  packets %llu  queue %zu pkts  latency %.2f ms (max %.2f)%s",
+    std::fprintf(stderr, "%sframe %lld  %.1f fps  %.0f kbit/s  packets %llu  queue %zu pkts  latency %.2f ms (max %.2f)"
+                         "  nack %llu rtx %llu  keyframe requests %llu%s",
                  final_line ? "" : "\r", static_cast<long long>(s.frames_encoded), s.fps(),
                  s.seconds > 0 ? static_cast<double>(s.bytes) * 8 / s.seconds / 1000 : 0,
                  static_cast<unsigned long long>(net.packets), net.queued_packets, net.last_frame_latency_ms,
-                 net.max_frame_latency_ms, final_line ? "\n" : "   ");
+                 net.max_frame_latency_ms, static_cast<unsigned long long>(net.nacked),
+                 static_cast<unsigned long long>(net.retransmitted), static_cast<unsigned long long>(net.keyframe_requests),
+                 final_line ? "\n" : "   ");
     std::fflush(stderr);
 }
 
@@ -65,6 +70,8 @@ int run_stream(const StreamArgs& args) {
     out.mtu = args.mtu;
     out.pt = args.payload_type;
     out.pacing = args.pacing;
+    out.loss = args.loss;
+    out.loss_seed = args.loss_seed;
     StreamSettings settings;
     settings.name = args.to;
     settings.input = args.input;
@@ -139,6 +146,11 @@ void add_stream_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--pacing", args.pacing,
                     "Send-rate cap for pacing a frame's packets: bits/s (e.g. 50M), 'auto' (4x bitrate, >= 20M) or 'off'")
         ->capture_default_str();
+    cmd->add_option("--loss", args.loss,
+                    "Simulate sender-side packet loss with this probability (0..0.5), e.g. to watch NACK "
+                    "retransmission and keyframe requests work")
+        ->check(finite_in(0, 0.5));
+    cmd->add_option("--loss-seed", args.loss_seed, "Seed of the simulated loss (the same seed repeats a run)");
     cmd->callback([&exit_code, cmd] {
         args.quiet = cmd->get_parent()->get_option("--quiet")->as<bool>();
         exit_code = run_stream(args);

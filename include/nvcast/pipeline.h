@@ -95,6 +95,11 @@ struct StreamStats {
     int64_t frames_dropped() const noexcept { return dropped_queue_full + dropped_stream_failed; }
 
     int64_t packets = 0, bytes = 0, keyframes = 0;
+    // Receivers' requests served (RTP outputs): keyframes forced for PLI/FIR (throttled), and
+    // encoder bitrate changes for bandwidth estimates (REMB), with the target now (bits/s).
+    int64_t keyframes_on_request = 0;
+    int64_t bitrate_changes = 0;
+    int64_t target_bitrate = 0;
     std::map<FrameType, int64_t> frame_types;
     double qp_sum = 0;
     int64_t qp_count = 0;

@@ -67,6 +67,8 @@ struct OutputSettings {
     int mtu = 0;                        // RTP: max payload bytes (0 = default)
     int pt = 96;                        // RTP payload type 96..127
     std::string pacing = "auto";        // RTP: "auto", "off" or a rate like "50M"
+    double loss = 0;                    // RTP: simulated sender-side loss, 0..0.5 (tests, demos)
+    int64_t loss_seed = 1;              // RTP: seed of the simulated loss
 };
 
 inline OutputSettings output_to(std::string target) {

@@ -31,6 +31,9 @@ struct StreamInfo {
     int64_t tb_den() const noexcept { return time_base_den > 0 ? time_base_den : fps_num; }
 };
 
+// What an encoder with this config produces, for opening its sinks (frame time base, no audio).
+StreamInfo stream_info_for(const EncoderConfig& config, std::vector<uint8_t> codec_headers = {});
+
 class PacketSink {
 public:
     virtual ~PacketSink() = default;

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -62,6 +63,16 @@ struct SenderConfig {
     std::string cname = "nvcast";
     size_t max_queue_packets = 100000;  // beyond this, whole frames are dropped (counted)
     size_t socket_buffer_bytes = 4u << 20;
+    // Loss recovery and control (RFC 4585): what was sent stays this long to be sent again when a
+    // receiver's NACK asks (0 = never), and what receivers ask of the encoder reaches these
+    // callbacks (called from the sender's feedback thread; keep them short).
+    std::chrono::milliseconds retransmit_history{1000};
+    std::function<void()> on_keyframe_request;         // PLI, or FIR with a new sequence number
+    std::function<void(int64_t)> on_bitrate_estimate;  // REMB: bits/s the receiver can take
+    // Sender-side loss for tests and demos: each RTP transmission (retransmissions too) is dropped
+    // with this probability, drawn from a generator seeded with loss_seed, so a run repeats.
+    double simulated_loss = 0;
+    uint64_t loss_seed = 1;
 };
 
 struct SenderStats {
@@ -73,6 +84,14 @@ struct SenderStats {
     uint64_t dropped_frames = 0;   // queue full
     size_t queued_packets = 0;
     size_t queued_bytes = 0;
+    uint64_t feedback_packets = 0;     // RTCP packets received from receivers
+    uint64_t nacked = 0;               // sequence numbers receivers asked for again
+    uint64_t retransmitted = 0;        // packets sent again from the history
+    uint64_t keyframe_requests = 0;    // PLI, or FIR with a new sequence number
+    uint64_t bitrate_estimates = 0;    // REMB messages
+    int64_t last_bitrate_estimate = 0; // bits/s, from the latest REMB
+    uint64_t simulated_losses = 0;     // transmissions dropped on purpose (simulated_loss)
+    uint16_t local_port = 0;           // the socket receivers' RTCP comes back to
     double last_frame_latency_ms = 0;  // frame origin (send()'s `origin`, else the call) -> its last packet sent
     double max_frame_latency_ms = 0;
     double mean_frame_latency_ms = 0;
@@ -162,6 +181,34 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+// What a receiver tells the sender (RFC 3550 §6.4.2 reception reports, RFC 4585 generic NACK and
+// PLI, RFC 5104 FIR, REMB), as read from one compound RTCP packet.
+struct ReceptionReport {
+    uint32_t ssrc = 0;                 // the media source reported on
+    uint8_t fraction_lost = 0;         // of 256, since the previous report
+    int32_t cumulative_lost = 0;
+    uint32_t highest_sequence = 0;     // extended
+    uint32_t jitter = 0;               // RTP timestamp units
+};
+struct Feedback {
+    std::vector<uint16_t> nacked;          // sequence numbers of `media_ssrc` the receiver asks for again
+    bool picture_loss = false;             // PLI for `media_ssrc`: it needs a keyframe
+    std::optional<uint8_t> fir_sequence;   // FIR for `media_ssrc` (a new number = a new request)
+    std::optional<int64_t> remb_bitrate;   // bits/s the receiver estimates it can take (REMB naming media_ssrc)
+    std::vector<ReceptionReport> reports;  // blocks about `media_ssrc`
+    bool empty() const noexcept {
+        return nacked.empty() && !picture_loss && !fir_sequence && !remb_bitrate && reports.empty();
+    }
+};
+// Parses a compound RTCP packet, keeping what concerns `media_ssrc` (the sender's SSRC); nullopt
+// when the first packet is not RTCP. Stops at the first malformed part, keeping what came before.
+std::optional<Feedback> parse_feedback(std::span<const uint8_t> packet, uint32_t media_ssrc);
+// Feedback packets as a receiver sends them (tests, receivers).
+std::vector<uint8_t> make_nack(uint32_t sender_ssrc, uint32_t media_ssrc, std::span<const uint16_t> sequences);
+std::vector<uint8_t> make_pli(uint32_t sender_ssrc, uint32_t media_ssrc);
+std::vector<uint8_t> make_fir(uint32_t sender_ssrc, uint32_t media_ssrc, uint8_t sequence);
+std::vector<uint8_t> make_remb(uint32_t sender_ssrc, int64_t bitrate, std::span<const uint32_t> media_ssrcs);
 
 // RTCP sender report fields (RFC 3550 §6.4.1), for tests and receivers.
 struct SenderReport {

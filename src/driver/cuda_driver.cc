@@ -2,11 +2,7 @@
 
 #include <dlfcn.h>
 
-#include <cstdlib>
-#include <map>
-#include <memory>
-#include <mutex>
-
+#include "driver/driver_library.h"
 #include "nvcast/error.h"
 
 namespace nvcast::driver {
@@ -14,20 +10,13 @@ namespace {
 
 template <typename T>
 void bind(void* lib, T*& fn, const char* symbol, const std::string& path) {
-    fn = reinterpret_cast<T*>(::dlsym(lib, symbol));
-    if (!fn)
-        throw Error(ErrorCode::Unavailable,
-                    "NVIDIA driver library " + path + " lacks " + symbol + " (driver install broken or too old)");
+    bind_symbol(lib, fn, symbol, "NVIDIA driver library", path, "driver install broken or too old");
 }
 
 std::unique_ptr<CudaApi> load(const std::string& path) {
-    void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
-    if (!lib) {
-        const char* why = ::dlerror();
-        throw Error(ErrorCode::Unavailable, "no NVIDIA driver: cannot load the CUDA driver (" + path +
-                                                "): " + (why ? why : "unknown error") +
-                                                " — install the NVIDIA driver or pick a software path");
-    }
+    // RTLD_GLOBAL: libnvidia-encode and libnvcuvid resolve their CUDA calls against it.
+    void* lib = open_library(path, true, "no NVIDIA driver", "the CUDA driver",
+                             "install the NVIDIA driver or pick a software path");
     auto c = std::make_unique<CudaApi>();
     c->path = path;
     bind(lib, c->init, "cuInit", path);
@@ -57,16 +46,7 @@ std::unique_ptr<CudaApi> load(const std::string& path) {
 
 }  // namespace
 
-const CudaApi& load_cuda() {
-    static std::mutex mutex;
-    static std::map<std::string, std::unique_ptr<CudaApi>> loaded;  // never unloaded: callers keep pointers
-    const char* env = std::getenv("NVCAST_CUDA_LIBRARY");
-    const std::string path = env && *env ? env : "libcuda.so.1";
-    std::lock_guard lock(mutex);
-    auto& slot = loaded[path];
-    if (!slot) slot = load(path);
-    return *slot;
-}
+const CudaApi& load_cuda() { return load_once(library_path("NVCAST_CUDA_LIBRARY", "libcuda.so.1"), &load); }
 
 void initialize_cuda(const CudaApi& cuda) {
     const CUresult r = cuda.init(0);

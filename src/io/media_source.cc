@@ -13,6 +13,7 @@ extern "C" {
 #include "io/libav_error.h"
 #include "io/libav_frame.h"
 #include "io/libav_input.h"
+#include "nvcast/convert.h"
 #include "nvcast/error.h"
 #include "nvcast/features.h"
 #include "nvcast/log.h"
@@ -221,9 +222,12 @@ std::unique_ptr<VideoDecoding> choose_decoding(const LibavInput& input, const In
         if (options.decoder == DecoderChoice::Nvdec && !refused.empty())
             throw Error(ErrorCode::Unsupported, "input " + input.name() + ": NVDEC cannot decode it: " + refused +
                                                     " (--decoder cpu or auto decode it with libavcodec)");
-        if (refused.empty() && (options.decoder == DecoderChoice::Nvdec || NVCAST_HAVE_CUDA))
+        // auto: device frames are worth it only where CUDA kernels can take them (preparation, nvh264,
+        // reading back for a software encoder); NVENC alone could, but the encoder is not known here.
+        if (refused.empty() && (options.decoder == DecoderChoice::Nvdec || FrameConverter::gpu_available()))
             return std::make_unique<NvdecDecoding>(input, gpu);
-        why = refused.empty() ? "; NVDEC: this build has no CUDA kernels to take its device frames" : "; NVDEC: " + refused;
+        why = "; NVDEC: " + (refused.empty() ? "its device frames need CUDA kernels: " + FrameConverter::describe_gpu()
+                                             : refused);
     }
 #else
     if (options.decoder == DecoderChoice::Nvdec)

@@ -7,6 +7,18 @@
 
 namespace nvcast {
 
+StreamInfo stream_info_for(const EncoderConfig& config, std::vector<uint8_t> codec_headers) {
+    StreamInfo info;
+    info.codec = config.codec;
+    info.width = config.width;
+    info.height = config.height;
+    info.fps_num = config.fps_num;
+    info.fps_den = config.fps_den;
+    info.color = config.color;
+    info.codec_headers = std::move(codec_headers);
+    return info;
+}
+
 std::unique_ptr<PacketSink> open_sink(const std::string& path, const StreamInfo& info) {
     const std::string ext = to_lower(std::filesystem::path(path).extension().string());
     auto require_codec = [&](Codec codec, const char* what) {

@@ -34,7 +34,7 @@ SrtpSession::SrtpSession(const SrtpKey& key, Direction direction) {
     std::copy(key.bytes.begin(), key.bytes.end(), master);
     policy.key = master;
     policy.window_size = 1024;
-    policy.allow_repeat_tx = 0;
+    policy.allow_repeat_tx = direction == Direction::Outbound;  // NACKed packets are sent again, same sequence
     policy.next = nullptr;
     srtp_t session = nullptr;
     const srtp_err_status_t status = srtp_create(&session, &policy);

@@ -1,11 +1,18 @@
-// Paced UDP sender for RTP with RTCP sender reports and optional SRTP.
+// Paced UDP sender for RTP with RTCP sender reports and optional SRTP; it listens on the same
+// socket for receivers' RTCP: NACKed packets are sent again from a history, keyframe requests and
+// bitrate estimates go to the caller.
+#include <poll.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <random>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <thread>
 #include <netinet/udp.h>
@@ -78,6 +85,21 @@ struct UdpSender::Impl {
     uint32_t ssrc = 0, last_ts = 0, rtp_packets = 0, rtp_octets = 0;
     Clock::time_point last_ts_time;
 
+    // Feedback: a thread reading receivers' RTCP; the history of sent packets it resends from.
+    struct Sent {
+        Clock::time_point when{};
+        std::vector<uint8_t> packet;  // unprotected
+    };
+    std::vector<Sent> history;                                   // by sequence number (under tx_mutex)
+    std::deque<std::pair<Clock::time_point, uint16_t>> history_order;
+    std::atomic<uint32_t> media_ssrc{0};                         // what feedback must name
+    std::optional<uint8_t> last_fir;
+    std::unique_ptr<detail::SrtpSession> feedback_srtp;
+    std::atomic<bool> stop_feedback{false};
+    std::thread feedback_thread;
+    std::mt19937_64 loss_rng;
+    std::vector<std::vector<uint8_t>> kept;                      // what simulated loss let through
+
     std::mutex tx_mutex;  // one transmitter at a time: SRTP context, RTCP counters, socket order
     std::vector<std::vector<uint8_t>> protected_packets;
     std::vector<mmsghdr> headers;
@@ -93,13 +115,24 @@ struct UdpSender::Impl {
     void transmit_batch(const std::vector<std::vector<uint8_t>>& packets, size_t first, size_t count, bool rtcp) {
         const std::vector<std::vector<uint8_t>>* source = &packets;
         size_t base = first;
-        uint64_t errors = 0, datagrams = 0, bytes = 0;
+        uint64_t errors = 0, datagrams = 0, bytes = 0, lost = 0;
+        if (config.simulated_loss > 0 && !rtcp) {
+            std::uniform_real_distribution<double> draw(0.0, 1.0);
+            kept.clear();
+            for (size_t i = 0; i < count; ++i) {
+                if (draw(loss_rng) < config.simulated_loss) ++lost;
+                else kept.push_back(packets[first + i]);
+            }
+            source = &kept;
+            base = 0;
+            count = kept.size();
+        }
         if (srtp) {
             protected_packets.resize(std::max(protected_packets.size(), count));
             size_t ok = 0;
             for (size_t i = 0; i < count; ++i) {
                 auto& buf = protected_packets[ok];
-                buf.assign(packets[first + i].begin(), packets[first + i].end());
+                buf.assign((*source)[base + i].begin(), (*source)[base + i].end());
                 if (srtp->protect(buf, rtcp)) ++ok;
             }
             errors += count - ok;
@@ -111,6 +144,7 @@ struct UdpSender::Impl {
         while (done < count) done += send_messages(*source, base + done, count - done, rtcp, errors, datagrams, bytes);
         std::lock_guard lock(mutex);
         stats.send_errors += errors;
+        stats.simulated_losses += lost;
         if (rtcp) {
             stats.rtcp_reports += datagrams;
         } else {
@@ -242,9 +276,11 @@ struct UdpSender::Impl {
                 last_ts = get32(&p[4]);
                 ++rtp_packets;
                 rtp_octets += static_cast<uint32_t>(p.size() - kHeaderSize);
+                remember(p);
             }
             i += n;
         }
+        media_ssrc = ssrc;
         const double latency = std::chrono::duration<double, std::milli>(Clock::now() - frame.queued).count();
         std::lock_guard lock(mutex);
         ++stats.frames;
@@ -252,6 +288,79 @@ struct UdpSender::Impl {
         stats.max_frame_latency_ms = std::max(stats.max_frame_latency_ms, latency);
         latency_sum_ms += latency;
         stats.mean_frame_latency_ms = latency_sum_ms / static_cast<double>(stats.frames);
+    }
+
+    // Keeps a sent packet for retransmission; forgets what is older than the history. Caller holds tx_mutex.
+    void remember(const std::vector<uint8_t>& packet) {
+        if (config.retransmit_history.count() <= 0) return;
+        const auto now = Clock::now();
+        while (!history_order.empty() && now - history_order.front().first > config.retransmit_history) {
+            Sent& old = history[history_order.front().second];
+            if (old.when == history_order.front().first) old = Sent{};
+            history_order.pop_front();
+        }
+        const uint16_t seq = static_cast<uint16_t>(packet[2] << 8 | packet[3]);
+        history[seq] = {now, packet};
+        history_order.emplace_back(now, seq);
+    }
+
+    void retransmit(const std::vector<uint16_t>& sequences) {
+        std::lock_guard tx(tx_mutex);
+        std::vector<std::vector<uint8_t>> again;
+        const auto now = Clock::now();
+        for (uint16_t seq : sequences) {
+            if (history.empty()) break;  // retransmission is off
+            const Sent& s = history[seq];
+            if (!s.packet.empty() && now - s.when <= config.retransmit_history) again.push_back(s.packet);
+        }
+        if (!again.empty()) transmit_batch(again, 0, again.size(), false);
+        std::lock_guard lock(mutex);
+        stats.nacked += sequences.size();
+        stats.retransmitted += again.size();
+    }
+
+    void handle_feedback(std::vector<uint8_t>& packet) {
+        if (feedback_srtp && !feedback_srtp->unprotect(packet, true)) return;
+        const auto feedback = parse_feedback(packet, media_ssrc);
+        if (!feedback || media_ssrc == 0) return;
+        {
+            std::lock_guard lock(mutex);
+            ++stats.feedback_packets;
+        }
+        if (!feedback->nacked.empty()) retransmit(feedback->nacked);
+        bool keyframe = feedback->picture_loss;
+        if (feedback->fir_sequence && feedback->fir_sequence != last_fir) {  // a repeated FIR is the same request
+            last_fir = feedback->fir_sequence;
+            keyframe = true;
+        }
+        if (keyframe) {
+            {
+                std::lock_guard lock(mutex);
+                ++stats.keyframe_requests;
+            }
+            if (config.on_keyframe_request) config.on_keyframe_request();
+        }
+        if (feedback->remb_bitrate) {
+            {
+                std::lock_guard lock(mutex);
+                ++stats.bitrate_estimates;
+                stats.last_bitrate_estimate = *feedback->remb_bitrate;
+            }
+            if (config.on_bitrate_estimate) config.on_bitrate_estimate(*feedback->remb_bitrate);
+        }
+    }
+
+    // Receivers send their RTCP to where ours comes from: this socket.
+    void listen() {
+        std::vector<uint8_t> buffer(2048);
+        while (!stop_feedback) {
+            pollfd p{fd, POLLIN, 0};
+            if (::poll(&p, 1, 50) <= 0) continue;
+            const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), MSG_DONTWAIT);
+            if (n <= 0) continue;
+            std::vector<uint8_t> packet(buffer.begin(), buffer.begin() + n);
+            handle_feedback(packet);
+        }
     }
 
     void run() {
@@ -302,14 +411,30 @@ UdpSender::UdpSender(const SenderConfig& config) : impl_(std::make_unique<Impl>(
         rtcp_port = static_cast<uint16_t>(config.destination.port + 1);
     }
     if (s.config.rtcp) s.rtcp_addr = make_address(s.address, rtcp_port, &s.rtcp_len);
-    if (config.srtp)
+    if (!(config.simulated_loss >= 0 && config.simulated_loss < 1))
+        throw Error(ErrorCode::InvalidArgument, "simulated loss must be in [0, 1)");
+    if (config.srtp) {
         s.srtp = std::make_unique<detail::SrtpSession>(*config.srtp, detail::SrtpSession::Direction::Outbound);
+        // Receivers keyed like us (one SDP crypto line, as nvcast receive) protect their RTCP with it.
+        s.feedback_srtp = std::make_unique<detail::SrtpSession>(*config.srtp, detail::SrtpSession::Direction::Inbound);
+    }
     s.fd = ::socket(s.rtp_addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s.fd < 0) throw Error(ErrorCode::Io, std::string("cannot open a UDP socket: ") + std::strerror(errno));
     const int buf = static_cast<int>(std::min<size_t>(config.socket_buffer_bytes, 1u << 30));
     ::setsockopt(s.fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
+    // Bound now (any address, an ephemeral port), so the port receivers answer to is known.
+    sockaddr_storage local{};
+    local.ss_family = s.rtp_addr.ss_family;
+    socklen_t local_len = local.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+    if (::bind(s.fd, reinterpret_cast<sockaddr*>(&local), local_len) == 0 &&
+        ::getsockname(s.fd, reinterpret_cast<sockaddr*>(&local), &local_len) == 0)
+        s.stats.local_port = ntohs(local.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&local)->sin6_port
+                                                               : reinterpret_cast<sockaddr_in*>(&local)->sin_port);
+    if (config.retransmit_history.count() > 0) s.history.resize(65536);
+    s.loss_rng.seed(config.loss_seed);
     s.next_rtcp = Clock::now() + std::chrono::milliseconds(200);  // first report soon after the start
     s.thread = std::thread([&s] { s.run(); });
+    s.feedback_thread = std::thread([&s] { s.listen(); });
 }
 
 UdpSender::~UdpSender() {
@@ -319,6 +444,8 @@ UdpSender::~UdpSender() {
     }
     impl_->wake.notify_all();
     if (impl_->thread.joinable()) impl_->thread.join();
+    impl_->stop_feedback = true;
+    if (impl_->feedback_thread.joinable()) impl_->feedback_thread.join();
     if (impl_->fd >= 0) ::close(impl_->fd);
 }
 

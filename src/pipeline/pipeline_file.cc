@@ -90,7 +90,7 @@ constexpr const char* kStreamKeys =
     "codec, backend, fallback_backend, gpu, preset, tune, rc, bitrate, max_bitrate, vbv_size, qp, quality, gop, "
     "bframes, intra_refresh, intra_refresh_period, slices, bit_depth, chroma, profile, threads, backend_options, "
     "drop, queue, outputs, output";
-constexpr const char* kOutputKeys = "target, sdp, srtp, mtu, pt, pacing";
+constexpr const char* kOutputKeys = "target, sdp, srtp, mtu, pt, pacing, loss, loss_seed";
 
 void read_output(const toml::table& table, const std::string& where, OutputSettings& o) {
     Reader r(table, where);
@@ -100,6 +100,8 @@ void read_output(const toml::table& table, const std::string& where, OutputSetti
     r.integer("mtu", o.mtu);
     r.integer("pt", o.pt);
     r.text_or_number("pacing", o.pacing);
+    r.number("loss", o.loss);
+    r.integer("loss_seed", o.loss_seed);
     r.finish(kOutputKeys);
     if (o.target.empty()) throw Error(ErrorCode::InvalidArgument, where + ": target is missing");
 }

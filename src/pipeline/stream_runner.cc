@@ -14,6 +14,16 @@ namespace nvcast::pipeline {
 namespace {
 
 constexpr auto kPoolWait = std::chrono::milliseconds(20);
+// Receivers ask again and again while they wait; one keyframe per interval serves them all.
+constexpr auto kKeyframeRequestInterval = std::chrono::milliseconds(500);
+// A bandwidth estimate moves the bitrate only when it differs by more than this share.
+constexpr double kBitrateStep = 0.05;
+
+// What receivers ask of the encoder, posted from a network thread.
+struct EncoderRequests {
+    std::function<void()> keyframe;
+    std::function<void(int64_t)> bitrate;
+};
 
 std::string host_cname() {
     char host[256] = {};
@@ -21,11 +31,14 @@ std::string host_cname() {
     return std::string("nvcast@") + host;
 }
 
-std::shared_ptr<PacketSink> open_one_sink(const SinkSpec& spec, const StreamInfo& info, const EncoderConfig& c) {
+std::shared_ptr<PacketSink> open_one_sink(const SinkSpec& spec, const StreamInfo& info, const EncoderConfig& c,
+                                          const EncoderRequests& requests) {
     if (spec.custom) return spec.custom;
     if (spec.target.empty()) throw Error(ErrorCode::InvalidArgument, "a sink has no target (file or rtp://host:port)");
     if (!rtp::is_network_url(spec.target)) return open_sink(spec.target, info);
     rtp::RtpSinkConfig rc = spec.rtp;
+    rc.sender.on_keyframe_request = requests.keyframe;
+    rc.sender.on_bitrate_estimate = requests.bitrate;
     rc.sender.destination = rtp::parse_url(spec.target);
     if (rc.sender.pacing_rate == 0) rc.sender.pacing_rate = rtp::default_pacing_rate(c.rc.bitrate, c.rc.max_bitrate);
     if (rc.sender.pacing_rate < 0) rc.sender.pacing_rate = 0;  // explicitly off
@@ -85,6 +98,7 @@ StreamRunner::StreamRunner(StreamSpec spec, size_t index)
                                                      static_cast<double>(in.time_base_den) * in.fps_den /
                                                      (static_cast<double>(in.time_base_num) * in.fps_num))));
     stats_.decoder = in.decoder;
+    stats_.target_bitrate = config_.rc.bitrate;
 }
 
 StreamRunner::~StreamRunner() {
@@ -107,7 +121,9 @@ void StreamRunner::open(int gpu) {
     try {
         config_.gpu = gpu;
         const SourceInfo& in = source_->info();
-        if (gpu != kAutoGpu || in.memory == MemoryType::Cuda) {
+        // A CUDA stream orders this stream's GPU work; without a usable runtime (device frames from the
+        // driver API, for NVENC) there is none to make.
+        if ((gpu != kAutoGpu || in.memory == MemoryType::Cuda) && FrameConverter::gpu_available()) {
             cuda_ = std::make_unique<gpu::CudaStream>(gpu < 0 ? 0 : gpu);
             config_.cuda_stream = cuda_->get();
         }
@@ -121,20 +137,15 @@ void StreamRunner::open(int gpu) {
         }
         Encoder& enc = *encoder_.encoder;
         encoder_uploads_ = enc.capabilities().device_frames;
-        StreamInfo info;
-        info.codec = config_.codec;
-        info.width = config_.width;
-        info.height = config_.height;
-        info.fps_num = config_.fps_num;
-        info.fps_den = config_.fps_den;
-        info.color = config_.color;
-        info.codec_headers = enc.codec_headers();
+        StreamInfo info = stream_info_for(config_, enc.codec_headers());
         // The input's own timestamps (and its audio) go through to the outputs.
         info.time_base_num = in.time_base_num;
         info.time_base_den = in.time_base_den;
         info.carried = source_->carried_media();
         for (const SinkSpec& s : spec_.sinks) {
-            sinks_.push_back(open_one_sink(s, info, config_));
+            const EncoderRequests requests{[this] { keyframe_requested_ = true; },
+                                           [this](int64_t bits) { estimated_bitrate_ = bits; }};
+            sinks_.push_back(open_one_sink(s, info, config_, requests));
             stats_.sinks.push_back({s.target.empty() && s.custom ? "custom" : s.target, 0, 0, std::nullopt});
         }
         // The queue, the frame in the reader's hands, the one in the encoder's and one in flight.
@@ -295,6 +306,34 @@ void StreamRunner::drain() {
     }
 }
 
+FrameOptions StreamRunner::serve_requests(Encoder& enc) {
+    FrameOptions options;
+    const auto now = Clock::now();
+    if (keyframe_requested_ && now - last_requested_keyframe_ >= kKeyframeRequestInterval) {
+        keyframe_requested_ = false;
+        last_requested_keyframe_ = now;
+        options.force_idr = true;
+        std::lock_guard lock(mutex_);
+        ++stats_.keyframes_on_request;
+    }
+    // A receiver's bandwidth estimate caps the configured bitrate (never raises it above), where the
+    // encoder changes bitrate mid-stream and a bitrate rules it.
+    const int64_t estimate = estimated_bitrate_.exchange(0);
+    const bool rate_controlled = config_.rc.mode == RateControlMode::CBR || config_.rc.mode == RateControlMode::VBR;
+    if (estimate > 0 && rate_controlled && enc.capabilities().dynamic_bitrate) {
+        const int64_t target = std::clamp(estimate, config_.rc.bitrate / 10, config_.rc.bitrate);
+        const int64_t current = stats_.target_bitrate > 0 ? stats_.target_bitrate : config_.rc.bitrate;
+        if (std::abs(static_cast<double>(target - current)) > kBitrateStep * static_cast<double>(current)) {
+            const int64_t peak = config_.rc.max_bitrate > 0 ? config_.rc.max_bitrate * target / config_.rc.bitrate : 0;
+            enc.set_bitrate(target, peak);
+            std::lock_guard lock(mutex_);
+            ++stats_.bitrate_changes;
+            stats_.target_bitrate = target;
+        }
+    }
+    return options;
+}
+
 void StreamRunner::restore_source_time(Packet& packet) {
     std::lock_guard lock(mutex_);
     const auto time_of = [&](int64_t index) -> int64_t {
@@ -321,8 +360,9 @@ void StreamRunner::encode_loop() {
         gpu::use_device(config_.gpu);
         Encoder& enc = *encoder_.encoder;
         while (auto frame = queue_.pop()) {
+            const FrameOptions options = serve_requests(enc);
             // FFmpeg's contract: an encoder whose input is full says so; read packets, then offer again.
-            while (enc.try_send_frame(*frame) == SendResult::TryAgain) {
+            while (enc.try_send_frame(*frame, options) == SendResult::TryAgain) {
                 drain();
                 std::this_thread::sleep_for(std::chrono::microseconds(200));
             }

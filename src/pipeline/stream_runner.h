@@ -51,6 +51,8 @@ private:
     // nullopt once the stream stops or fails.
     std::optional<Frame> take_buffer(FramePool& pool, PixelFormat format, int width, int height);
     void encode_loop();
+    // Keyframe and bitrate requests from receivers (RTP feedback), applied to the next frame.
+    FrameOptions serve_requests(Encoder& enc);
     // Packet times from frame counts back to the source's timestamps (media inputs).
     void restore_source_time(Packet& packet);
     void drain();
@@ -66,6 +68,9 @@ private:
     std::unique_ptr<gpu::CudaStream> cuda_;
     OpenedEncoder encoder_;
     bool encoder_uploads_ = false;  // a GPU encoder given host frames copies them to the device
+    // Set by the sinks' network threads: declared before the sinks, so they outlive them.
+    std::atomic<bool> keyframe_requested_{false};
+    std::atomic<int64_t> estimated_bitrate_{0};
     std::vector<std::shared_ptr<PacketSink>> sinks_;
     std::shared_ptr<FramePool> pool_;
     std::shared_ptr<FramePool> download_pool_;  // device frames for an encoder that takes host frames
@@ -86,6 +91,7 @@ private:
     Clock::time_point start_time_;
     std::map<int64_t, Clock::time_point> available_;  // pts -> when the frame was read
     double latency_sum_ms_ = 0;
+    Clock::time_point last_requested_keyframe_{};
     bool keeps_time_ = false;              // the source has its own time base
     std::map<int64_t, int64_t> source_pts_;  // frame index -> source timestamp, until written
     int64_t nominal_duration_ = 1;         // one frame in the source's time base

@@ -33,8 +33,8 @@ SinkSpec make_sink_spec(const OutputSettings& o) {
     SinkSpec sink;
     sink.target = o.target;
     if (!rtp::is_network_url(o.target)) {
-        if (!o.sdp.empty() || !o.srtp.empty())
-            throw Error(ErrorCode::InvalidArgument, "output '" + o.target + "': sdp and srtp are for rtp:// outputs");
+        if (!o.sdp.empty() || !o.srtp.empty() || o.loss != 0)
+            throw Error(ErrorCode::InvalidArgument, "output '" + o.target + "': sdp, srtp and loss are for rtp:// outputs");
         return sink;
     }
     rtp::RtpSinkConfig& r = sink.rtp;
@@ -51,6 +51,10 @@ SinkSpec make_sink_spec(const OutputSettings& o) {
     r.payload_type = static_cast<uint8_t>(o.pt);
     if (o.pacing == "off" || o.pacing == "0") r.sender.pacing_rate = -1;
     else if (o.pacing != "auto") r.sender.pacing_rate = parse_bitrate(o.pacing);
+    if (!(o.loss >= 0 && o.loss <= 0.5))
+        throw Error(ErrorCode::InvalidArgument, "loss " + std::to_string(o.loss) + " is out of range (0..0.5)");
+    r.sender.simulated_loss = o.loss;
+    r.sender.loss_seed = static_cast<uint64_t>(o.loss_seed);
     if (!o.srtp.empty()) {
         if (!rtp::srtp_supported())
             throw Error(ErrorCode::Unsupported, "SRTP needs libsrtp2, which this build of nvcast lacks");

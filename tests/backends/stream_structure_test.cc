@@ -223,13 +223,7 @@ TEST_P(X26x, ColourDescriptionReachesTheStream) {
     EncoderConfig c = small_config(GetParam());
     c.color = {ColorPrimaries::BT2020, TransferCharacteristics::PQ, MatrixCoefficients::BT2020_NCL, ColorRange::Full};
     TempDir dir;
-    StreamInfo s;
-    s.codec = c.codec;
-    s.width = c.width;
-    s.height = c.height;
-    s.fps_num = c.fps_num;
-    s.fps_den = c.fps_den;
-    s.color = c.color;
+    const StreamInfo s = stream_info_for(c);
     {
         auto sink = open_sink(dir.file("c" + GetParam().extension), s);
         for (const Packet& p : encode_all(GetParam().backend, c, synthetic_frames(c.width, c.height, 2))) sink->write(p);

@@ -115,13 +115,7 @@ std::vector<Packet> encode_all(const std::string& backend, const EncoderConfig& 
 
 std::vector<Frame> decode_packets(const std::string& path, const EncoderConfig& config,
                                   const std::vector<Packet>& packets, const std::vector<uint8_t>& headers) {
-    StreamInfo info;
-    info.codec = config.codec;
-    info.width = config.width;
-    info.height = config.height;
-    info.fps_num = config.fps_num;
-    info.fps_den = config.fps_den;
-    info.codec_headers = headers;
+    const StreamInfo info = stream_info_for(config, headers);
     {
         auto sink = open_sink(path, info);
         for (const Packet& p : packets) sink->write(p);

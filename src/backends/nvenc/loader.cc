@@ -2,31 +2,20 @@
 
 #include <dlfcn.h>
 
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
 
+#include "driver/driver_library.h"
 #include "nvcast/error.h"
 
 namespace nvcast::nvenc {
 namespace {
 
-std::string env_or(const char* name, const char* fallback) {
-    const char* v = std::getenv(name);
-    return v && *v ? v : fallback;
-}
-
 void* open_nvenc_library(const std::string& path) {
-    void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
-    if (!handle) {
-        const char* why = ::dlerror();
-        // CUDA loaded: the driver is there, its NVENC part is not
-        throw Error(ErrorCode::Unavailable, "the NVIDIA driver has no NVENC library: cannot load the NVENC library (" +
-                                                path + "): " + (why ? why : "unknown error") +
-                                                " — install the driver's encode package (e.g. libnvidia-encode-<version>)");
-    }
-    return handle;
+    // CUDA loaded: the driver is there, its NVENC part is not
+    return driver::open_library(path, true, "the NVIDIA driver has no NVENC library", "the NVENC library",
+                                "install the driver's encode package (e.g. libnvidia-encode-<version>)");
 }
 
 }  // namespace
@@ -35,7 +24,7 @@ const Driver& load_driver() {
     static std::mutex mutex;
     static std::map<std::string, std::unique_ptr<Driver>> loaded;
     const driver::CudaApi& cuda = driver::load_cuda();
-    const std::string nvenc_path = env_or("NVCAST_NVENC_LIBRARY", "libnvidia-encode.so.1");
+    const std::string nvenc_path = driver::library_path("NVCAST_NVENC_LIBRARY", "libnvidia-encode.so.1");
     std::lock_guard lock(mutex);
     auto& slot = loaded[cuda.path + "|" + nvenc_path];
     if (slot) return *slot;

@@ -2,11 +2,7 @@
 
 #include <dlfcn.h>
 
-#include <cstdlib>
-#include <map>
-#include <memory>
-#include <mutex>
-
+#include "driver/driver_library.h"
 #include "nvcast/error.h"
 
 namespace nvcast::nvdec {
@@ -14,20 +10,13 @@ namespace {
 
 template <typename T>
 void bind(void* lib, T*& fn, const char* symbol, const std::string& path) {
-    fn = reinterpret_cast<T*>(::dlsym(lib, symbol));
-    if (!fn)
-        throw Error(ErrorCode::Unavailable, "NVIDIA decode library " + path + " lacks " + symbol +
-                                                " (driver install broken or older than NVDEC API 9.0)");
+    driver::bind_symbol(lib, fn, symbol, "NVIDIA decode library", path,
+                        "driver install broken or older than NVDEC API 9.0");
 }
 
 std::unique_ptr<NvcuvidApi> load(const std::string& path) {
-    void* lib = ::dlopen(path.c_str(), RTLD_NOW);
-    if (!lib) {
-        const char* why = ::dlerror();
-        throw Error(ErrorCode::Unavailable, "the NVIDIA driver has no NVDEC library: cannot load " + path + ": " +
-                                                (why ? why : "unknown error") +
-                                                " — install the driver's decode package (e.g. libnvidia-decode-<version>)");
-    }
+    void* lib = driver::open_library(path, false, "the NVIDIA driver has no NVDEC library", "the NVDEC library",
+                                     "install the driver's decode package (e.g. libnvidia-decode-<version>)");
     auto api = std::make_unique<NvcuvidApi>();
     api->path = path;
     bind(lib, api->get_decoder_caps, "cuvidGetDecoderCaps", path);
@@ -46,14 +35,7 @@ std::unique_ptr<NvcuvidApi> load(const std::string& path) {
 }  // namespace
 
 const NvcuvidApi& load_nvcuvid() {
-    static std::mutex mutex;
-    static std::map<std::string, std::unique_ptr<NvcuvidApi>> loaded;  // never unloaded: callers keep pointers
-    const char* env = std::getenv("NVCAST_NVCUVID_LIBRARY");
-    const std::string path = env && *env ? env : "libnvcuvid.so.1";
-    std::lock_guard lock(mutex);
-    auto& slot = loaded[path];
-    if (!slot) slot = load(path);
-    return *slot;
+    return driver::load_once(driver::library_path("NVCAST_NVCUVID_LIBRARY", "libnvcuvid.so.1"), &load);
 }
 
 }  // namespace nvcast::nvdec
