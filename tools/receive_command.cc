@@ -25,6 +25,7 @@ struct ReceiveArgs {
     double timeout_s = 2;   // idle time that ends the stream
     int64_t frames = -1;
     bool keep_damaged_gop = false;
+    bool feedback = true;
     bool quiet = false;
 };
 
@@ -57,7 +58,14 @@ int run_receive(const ReceiveArgs& args) {
     rtp::DepayloaderConfig dc;
     dc.codec = *session.codec;
     dc.payload_type = session.payload_type;
+    // With feedback a missing packet is asked for again and waited for (by time, LossRecovery), so
+    // the window of packets held behind it is wide.
+    if (args.feedback) dc.reorder_window = 1024;
     auto depayloader = rtp::Depayloader::create(dc);
+    rtp::LossRecovery recovery;
+    const uint32_t own_ssrc = 0x6e766373;  // "nvcs": the SSRC our feedback comes from
+    int64_t keyframe_requests = 0;
+    std::chrono::steady_clock::time_point last_keyframe_request{};
 
     StreamInfo info;
     info.codec = *session.codec;
@@ -69,14 +77,29 @@ int run_receive(const ReceiveArgs& args) {
     int64_t written = 0, skipped = 0;
     bool waiting_for_key = true;  // never start (or resume after loss) on a frame that needs a missing reference
     bool got_any = false;
+    // Feedback to the sender: NACKs for what is missing, a PLI when a frame was lost (at most every 500 ms).
+    auto ask = [&] {
+        if (!args.feedback || depayloader->ssrc() == 0) return;
+        const auto seqs = recovery.due(depayloader->missing(), std::chrono::steady_clock::now());
+        if (!seqs.empty()) receiver.reply(rtp::make_nack(own_ssrc, depayloader->ssrc(), seqs));
+    };
+    auto request_keyframe = [&] {
+        const auto now = std::chrono::steady_clock::now();
+        if (!args.feedback || depayloader->ssrc() == 0 || now - last_keyframe_request < std::chrono::milliseconds(500))
+            return;
+        last_keyframe_request = now;
+        if (receiver.reply(rtp::make_pli(own_ssrc, depayloader->ssrc()))) ++keyframe_requests;
+    };
     auto take = [&] {
         while (auto f = depayloader->pop()) {
             if (!f->complete) {
                 if (!args.keep_damaged_gop) waiting_for_key = true;
+                request_keyframe();
                 continue;
             }
             if (waiting_for_key && !f->keyframe) {
                 ++skipped;
+                request_keyframe();  // joined mid-stream or lost one: ask for the next keyframe now
                 continue;
             }
             waiting_for_key = false;
@@ -94,9 +117,11 @@ int run_receive(const ReceiveArgs& args) {
     auto last_packet = steady_clock::now();
     const InterruptGuard guard;
     while ((args.frames < 0 || written < args.frames) && !interrupted()) {
-        auto packet = receiver.receive(milliseconds(20));
+        auto packet = receiver.receive(milliseconds(args.feedback ? 5 : 20));
         if (!packet) {
-            depayloader->expire();
+            ask();
+            // Without feedback a quiet 20 ms gives missing packets up; with it, LossRecovery's time does.
+            if (!args.feedback || recovery.should_give_up(steady_clock::now())) depayloader->expire();
             take();
             const double quiet = duration<double>(steady_clock::now() - last_packet).count();
             if (quiet >= (got_any ? args.timeout_s : args.wait_s)) break;
@@ -106,6 +131,7 @@ int run_receive(const ReceiveArgs& args) {
         got_any = true;
         const uint64_t switches = depayloader->stats().source_switches;
         depayloader->push(*packet);
+        ask();
         if (depayloader->stats().source_switches != switches)
             log(LogLevel::Info, "receive: following a new RTP source (SSRC changed: a stray packet came first, or "
                                 "the sender restarted)");
@@ -124,6 +150,9 @@ int run_receive(const ReceiveArgs& args) {
                 static_cast<unsigned long long>(s.duplicates), static_cast<unsigned long long>(s.late),
                 static_cast<unsigned long long>(s.malformed), static_cast<unsigned long long>(s.foreign),
                 static_cast<unsigned long long>(s.source_switches));
+    if (args.feedback)
+        std::printf("; feedback sent: %llu NACKed, %lld keyframe requests", static_cast<unsigned long long>(recovery.nacks_sent()),
+                    static_cast<long long>(keyframe_requests));
     if (session.srtp) std::printf(", SRTP authentication failures %llu",
                                  static_cast<unsigned long long>(receiver.auth_failures()));
     std::printf("\n");
@@ -161,6 +190,8 @@ void add_receive_command(CLI::App& app, int& exit_code) {
         ->capture_default_str()
         ->check(finite_in(0.02, 86400));
     cmd->add_option("--frames", args.frames, "Stop after writing N frames")->check(integer_in(1, 1000000000000));
+    cmd->add_flag("!--no-feedback", args.feedback,
+                  "Send no RTCP feedback (by default: NACKs for missing packets, PLI after a lost frame)");
     cmd->add_flag("--keep-damaged-gop", args.keep_damaged_gop,
                   "After an incomplete frame, keep writing the following frames instead of waiting for a keyframe");
     cmd->callback([&exit_code, cmd] {

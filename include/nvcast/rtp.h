@@ -144,6 +144,11 @@ public:
     void expire();
     // End of stream: stops waiting for missing packets and finishes what is buffered.
     void flush();
+    // Sequence numbers between the next expected packet and the highest received that have not
+    // arrived (what a receiver asks for again with a NACK), oldest first, at most `limit`.
+    std::vector<uint16_t> missing(size_t limit = 256) const;
+    // The source being followed (0 before the first packet).
+    uint32_t ssrc() const noexcept { return ssrc_.value_or(0); }
     const DepayloaderStats& stats() const noexcept { return stats_; }
 
 protected:

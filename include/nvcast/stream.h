@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -175,6 +176,9 @@ public:
     // Next datagram (SRTP-decrypted when configured), or nullopt when `timeout` passes first.
     // Datagrams that fail SRTP authentication are dropped and counted.
     std::optional<std::vector<uint8_t>> receive(std::chrono::milliseconds timeout, bool rtcp = false);
+    // Sends an RTCP packet (feedback) back to where the latest datagram came from: the sender's
+    // socket. SRTCP-protected with the receiver's key. False before anything arrived.
+    bool reply(std::span<const uint8_t> rtcp);
     uint64_t auth_failures() const noexcept;
 
 private:
@@ -209,6 +213,35 @@ std::vector<uint8_t> make_nack(uint32_t sender_ssrc, uint32_t media_ssrc, std::s
 std::vector<uint8_t> make_pli(uint32_t sender_ssrc, uint32_t media_ssrc);
 std::vector<uint8_t> make_fir(uint32_t sender_ssrc, uint32_t media_ssrc, uint8_t sequence);
 std::vector<uint8_t> make_remb(uint32_t sender_ssrc, int64_t bitrate, std::span<const uint32_t> media_ssrcs);
+
+// When a receiver asks again for missing packets, and when it stops waiting for them: a NACK for
+// each newly missing sequence number at once, again every `retry` while it is missing (up to
+// `attempts` times), and no more waiting once the oldest has been missing for `give_up`.
+class LossRecovery {
+public:
+    using Clock = std::chrono::steady_clock;
+    struct Config {
+        std::chrono::milliseconds retry{10};
+        int attempts = 5;
+        std::chrono::milliseconds give_up{80};
+    };
+    LossRecovery() : LossRecovery(Config{}) {}
+    explicit LossRecovery(const Config& config) : config_(config) {}
+    // The sequence numbers to NACK now, given what is missing now.
+    std::vector<uint16_t> due(const std::vector<uint16_t>& missing, Clock::time_point now);
+    // True when the receiver should release frames held behind a missing packet.
+    bool should_give_up(Clock::time_point now) const;
+    uint64_t nacks_sent() const noexcept { return nacks_; }
+
+private:
+    struct Wait {
+        Clock::time_point first, last;
+        int attempts = 0;
+    };
+    Config config_;
+    std::map<uint16_t, Wait> waiting_;
+    uint64_t nacks_ = 0;
+};
 
 // RTCP sender report fields (RFC 3550 §6.4.1), for tests and receivers.
 struct SenderReport {

@@ -10,27 +10,24 @@ extern "C" {
 #include <string_view>
 
 #include "core/text.h"
+#include "io/capture_devices.h"
 #include "io/libav_error.h"
 #include "nvcast/error.h"
 #include "nvcast/features.h"
-
-#if NVCAST_HAVE_LIBAVDEVICE
-extern "C" {
-#include <libavdevice/avdevice.h>
-}
-#endif
 
 namespace nvcast {
 namespace {
 
 void register_inputs() {
     static std::once_flag once;
-    std::call_once(once, [] {
-#if NVCAST_HAVE_LIBAVDEVICE
-        avdevice_register_all();
-#endif
-        avformat_network_init();
-    });
+    std::call_once(once, [] { avformat_network_init(); });
+}
+
+// A demuxer by name; capture devices (libavdevice) are loaded for it when libavformat has no such one.
+const AVInputFormat* find_input_format(const std::string& name) {
+    if (const AVInputFormat* f = av_find_input_format(name.c_str())) return f;
+    if (!load_capture_devices().empty()) return nullptr;
+    return av_find_input_format(name.c_str());
 }
 
 int64_t now_ns() {
@@ -65,15 +62,20 @@ LibavInput::LibavInput(const std::string& spec, const InputOptions& options)
     std::string target = spec;
     const AVInputFormat* format = nullptr;
     if (!options.demuxer.empty()) {
-        format = av_find_input_format(options.demuxer.c_str());
-        if (!format)
+        format = find_input_format(options.demuxer);
+        if (!format) {
+            const std::string& devices = load_capture_devices();
             throw Error(ErrorCode::Unsupported, "input " + name() + ": this FFmpeg has no demuxer or device '" +
-                                                    options.demuxer + "' (nvcast probe --inputs lists the devices)");
+                                                    options.demuxer + "' (" +
+                                                    (devices.empty() ? "nvcast probe --inputs lists the devices"
+                                                                     : "capture devices: " + devices) +
+                                                    ")");
+        }
     } else if (const size_t colon = spec.find(':');
                colon != std::string::npos && colon > 1 && spec.find("://") == std::string::npos &&
                !std::filesystem::exists(spec)) {
         // "v4l2:/dev/video0", "x11grab::0.0": a device (or demuxer) named before the colon.
-        format = av_find_input_format(spec.substr(0, colon).c_str());
+        format = find_input_format(spec.substr(0, colon));
         if (format) target = spec.substr(colon + 1);
     }
     // A filter graph (lavfi) is a device to libavdevice but makes frames as fast as they are read.

@@ -304,6 +304,13 @@ std::optional<ReceivedFrame> Depayloader::pop() {
 
 void Depayloader::expire() { drain(true); }
 
+std::vector<uint16_t> Depayloader::missing(size_t limit) const {
+    std::vector<uint16_t> out;
+    for (int64_t ext = next_; ext < highest_ && out.size() < limit; ++ext)
+        if (!pending_.count(ext)) out.push_back(static_cast<uint16_t>(ext));
+    return out;
+}
+
 void Depayloader::flush() {
     // A short stream that came after a stray packet: follow it rather than the stray.
     flushed_ = true;

@@ -17,13 +17,18 @@ struct UdpReceiver::Impl {
     int fd = -1;
     uint16_t port = 0;
     std::unique_ptr<detail::SrtpSession> srtp;
+    std::unique_ptr<detail::SrtpSession> reply_srtp;  // our feedback, keyed like the stream
     uint64_t auth_failures = 0;
+    sockaddr_storage peer{};  // where the latest datagram came from
+    socklen_t peer_len = 0;
 };
 
 UdpReceiver::UdpReceiver(const ReceiverConfig& config) : impl_(std::make_unique<Impl>()) {
     Impl& r = *impl_;
-    if (config.srtp)
+    if (config.srtp) {
         r.srtp = std::make_unique<detail::SrtpSession>(*config.srtp, detail::SrtpSession::Direction::Inbound);
+        r.reply_srtp = std::make_unique<detail::SrtpSession>(*config.srtp, detail::SrtpSession::Direction::Outbound);
+    }
     addrinfo hints{};
     hints.ai_family = config.local.host.empty() ? AF_INET6 : AF_UNSPEC;
     hints.ai_socktype = SOCK_DGRAM;
@@ -79,7 +84,9 @@ std::optional<std::vector<uint8_t>> UdpReceiver::receive(std::chrono::millisecon
         const int ready = ::poll(&pfd, 1, static_cast<int>(std::max<int64_t>(0, left.count())));
         if (ready < 0 && errno == EINTR) continue;
         if (ready <= 0) return std::nullopt;
-        const ssize_t n = ::recv(r.fd, packet.data(), packet.size(), 0);
+        sockaddr_storage from{};
+        socklen_t from_len = sizeof from;
+        const ssize_t n = ::recvfrom(r.fd, packet.data(), packet.size(), 0, reinterpret_cast<sockaddr*>(&from), &from_len);
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN) continue;
             return std::nullopt;
@@ -90,8 +97,19 @@ std::optional<std::vector<uint8_t>> UdpReceiver::receive(std::chrono::millisecon
             packet.resize(65536);
             continue;
         }
+        r.peer = from;  // only an authenticated sender gets answers
+        r.peer_len = from_len;
         return packet;
     }
+}
+
+bool UdpReceiver::reply(std::span<const uint8_t> rtcp) {
+    Impl& r = *impl_;
+    if (r.peer_len == 0) return false;
+    std::vector<uint8_t> packet(rtcp.begin(), rtcp.end());
+    if (r.reply_srtp && !r.reply_srtp->protect(packet, true)) return false;
+    return ::sendto(r.fd, packet.data(), packet.size(), 0, reinterpret_cast<const sockaddr*>(&r.peer), r.peer_len) ==
+           static_cast<ssize_t>(packet.size());
 }
 
 }  // namespace nvcast::rtp
