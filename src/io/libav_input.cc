@@ -49,6 +49,12 @@ bool is_live_url(const std::string& url) {
     return ends_with_ci(url, ".sdp");
 }
 
+// A regular file of that name; false (never an exception) for names the file system refuses.
+bool is_file(const std::string& name) {
+    std::error_code ignored;
+    return std::filesystem::is_regular_file(name, ignored);
+}
+
 struct DictionaryDeleter {
     void operator()(AVDictionary* d) const noexcept { av_dict_free(&d); }
 };
@@ -73,7 +79,7 @@ LibavInput::LibavInput(const std::string& spec, const InputOptions& options)
         }
     } else if (const size_t colon = spec.find(':');
                colon != std::string::npos && colon > 1 && spec.find("://") == std::string::npos &&
-               !std::filesystem::exists(spec)) {
+               !is_file(spec)) {
         // "v4l2:/dev/video0", "x11grab::0.0": a device (or demuxer) named before the colon.
         format = find_input_format(spec.substr(0, colon));
         if (format) target = spec.substr(colon + 1);
@@ -95,7 +101,7 @@ LibavInput::LibavInput(const std::string& spec, const InputOptions& options)
     int err = avformat_open_input(&format_, target.c_str(), format, &used);  // frees format_ on failure
     dict.reset(used);
     if (err < 0)
-        fail(err == AVERROR_INVALIDDATA && std::filesystem::is_regular_file(spec)
+        fail(err == AVERROR_INVALIDDATA && is_file(spec)
                  ? "libavformat does not recognise it (raw video needs --size WxH and --input-format)"
                  : "cannot open it",
              err);

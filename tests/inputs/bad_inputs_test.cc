@@ -26,6 +26,20 @@ TEST(BadInputs, MissingUnreadableAndGarbage) {
     expect_refused("encode v4l2:/dev/video97 -o " + dir.file("o.mp4"), "input 'v4l2:/dev/video97'");
 }
 
+// Found by the pipeline-file fuzzer: a name longer than the file system allows made
+// std::filesystem throw past nvcast's errors.
+TEST(BadInputs, NamesTheFileSystemRefusesAreErrorsNotCrashes) {
+    for (const std::string& name : {std::string(5000, 'a') + ".mp4", "x:" + std::string(5000, 'b'),
+                                    "/" + std::string(300, 'c') + "/in.mkv"}) {
+        try {
+            open_source(name);
+            ADD_FAILURE() << "opened " << name.substr(0, 40);
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find("input '"), std::string::npos) << e.what();
+        }
+    }
+}
+
 TEST(BadInputs, NoVideoStreamNamesWhatIsThere) {
     TempDir dir;
     make_clip("-f lavfi -i sine=frequency=440 -t 0.5 -c:a aac '" + dir.file("audio.m4a") + "'");
