@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <pthread.h>
+
 #include <ffnvcodec/dynlink_cuda.h>
 
 #include "common/faults.h"
@@ -60,7 +62,27 @@ std::set<CUcontext> g_contexts;
 // never destroyed so they stay reachable at exit (LeakSanitizer).
 std::map<int, CUcontext>& g_primary = *new std::map<int, CUcontext>;
 std::map<uint64_t, uint64_t> g_allocations;  // base -> bytes
-thread_local std::vector<CUcontext> t_stack;
+
+// Each thread's context stack. Thread-specific data rather than thread_local: a thread_local in a
+// dlopen'ed library lives in dynamic TLS, which GCC 12's LeakSanitizer crashes on (glibc 2.36)
+// when it scans threads at exit. The key's destructor frees a stack when its thread ends.
+using ContextStack = std::vector<CUcontext>;
+pthread_key_t context_stack_key() {
+    static const pthread_key_t key = [] {
+        pthread_key_t k;
+        pthread_key_create(&k, [](void* stack) { delete static_cast<ContextStack*>(stack); });
+        return k;
+    }();
+    return key;
+}
+ContextStack& this_thread_stack() {
+    auto* stack = static_cast<ContextStack*>(pthread_getspecific(context_stack_key()));
+    if (!stack) {
+        stack = new ContextStack;
+        pthread_setspecific(context_stack_key(), stack);
+    }
+    return *stack;
+}
 
 int device_count() {
     const char* env = std::getenv("NVCAST_EMU_DEVICES");
@@ -90,7 +112,7 @@ bool device_range(uint64_t ptr, uint64_t bytes) {
 int allocate(CUdeviceptr* dptr, size_t bytes) {
     if (!g_initialized) return kNotInitialized;
     if (!dptr || bytes == 0) return kInvalidValue;
-    if (t_stack.empty()) return kInvalidContext;
+    if (this_thread_stack().empty()) return kInvalidContext;
     const size_t rounded = (bytes + 255) / 256 * 256;
     void* p = std::aligned_alloc(256, rounded);
     if (!p) return kOutOfMemory;
@@ -206,7 +228,7 @@ EXPORT CUresult cuCtxCreate_v2(CUcontext* pctx, unsigned int /*flags*/, CUdevice
         std::lock_guard lock(g_mutex);
         g_contexts.insert(ctx);
     }
-    t_stack.push_back(ctx);
+    this_thread_stack().push_back(ctx);
     *pctx = ctx;
     return status(kSuccess);
 }
@@ -218,7 +240,8 @@ EXPORT CUresult cuCtxDestroy_v2(CUcontext ctx) {
         if (!ctx || !g_contexts.count(ctx) || ctx->primary) return status(kInvalidContext);
         g_contexts.erase(ctx);
     }
-    t_stack.erase(std::remove(t_stack.begin(), t_stack.end(), ctx), t_stack.end());
+    auto& stack = this_thread_stack();
+    stack.erase(std::remove(stack.begin(), stack.end(), ctx), stack.end());
     delete ctx;
     return status(kSuccess);
 }
@@ -226,35 +249,38 @@ EXPORT CUresult cuCtxDestroy_v2(CUcontext ctx) {
 EXPORT CUresult cuCtxPushCurrent_v2(CUcontext ctx) {
     if (!g_initialized) return status(kNotInitialized);
     if (!live_context(ctx)) return status(kInvalidContext);
-    t_stack.push_back(ctx);
+    this_thread_stack().push_back(ctx);
     return status(kSuccess);
 }
 
 EXPORT CUresult cuCtxPopCurrent_v2(CUcontext* pctx) {
     if (!g_initialized) return status(kNotInitialized);
-    if (t_stack.empty()) return status(kInvalidContext);
-    if (pctx) *pctx = t_stack.back();
-    t_stack.pop_back();
+    auto& stack = this_thread_stack();
+    if (stack.empty()) return status(kInvalidContext);
+    if (pctx) *pctx = stack.back();
+    stack.pop_back();
     return status(kSuccess);
 }
 
 EXPORT CUresult cuCtxGetCurrent(CUcontext* pctx) {
     if (!g_initialized) return status(kNotInitialized);
     if (!pctx) return status(kInvalidValue);
-    *pctx = t_stack.empty() ? nullptr : t_stack.back();
+    const auto& stack = this_thread_stack();
+    *pctx = stack.empty() ? nullptr : stack.back();
     return status(kSuccess);
 }
 
 EXPORT CUresult cuCtxGetDevice(CUdevice* device) {
     if (!g_initialized) return status(kNotInitialized);
     if (!device) return status(kInvalidValue);
-    if (t_stack.empty()) return status(kInvalidContext);
-    *device = t_stack.back()->device;
+    const auto& stack = this_thread_stack();
+    if (stack.empty()) return status(kInvalidContext);
+    *device = stack.back()->device;
     return status(kSuccess);
 }
 
-EXPORT CUresult cuCtxSetLimit(CUlimit, size_t) { return status(t_stack.empty() ? kInvalidContext : kSuccess); }
-EXPORT CUresult cuCtxSynchronize() { return status(t_stack.empty() ? kInvalidContext : kSuccess); }
+EXPORT CUresult cuCtxSetLimit(CUlimit, size_t) { return status(this_thread_stack().empty() ? kInvalidContext : kSuccess); }
+EXPORT CUresult cuCtxSynchronize() { return status(this_thread_stack().empty() ? kInvalidContext : kSuccess); }
 
 EXPORT CUresult cuDevicePrimaryCtxRetain(CUcontext* pctx, CUdevice dev) {
     if (int e = check_device(dev)) return status(e);
@@ -401,7 +427,7 @@ EXPORT CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t n) { 
 
 EXPORT CUresult cuStreamCreate(CUstream* stream, unsigned int) {
     if (!stream) return status(kInvalidValue);
-    if (t_stack.empty()) return status(kInvalidContext);
+    if (this_thread_stack().empty()) return status(kInvalidContext);
     *stream = new CUstream_st;
     return status(kSuccess);
 }
