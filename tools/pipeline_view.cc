@@ -79,6 +79,19 @@ std::string summary_line(const StreamStats& s) {
             }
         }
     }
+    for (const SinkStats& k : s.sinks)
+        for (const auto& v : k.viewers) {
+            std::snprintf(line, sizeof line,
+                          "\n    viewer %s %s: %s, %llu frames, %llu packets, %llu retransmitted, %llu keyframe "
+                          "requests, %llu bitrate estimates",
+                          v.id.c_str(), v.address.empty() ? "(no ICE)" : v.address.c_str(), v.codec.c_str(),
+                          static_cast<unsigned long long>(v.frames), static_cast<unsigned long long>(v.network.packets),
+                          static_cast<unsigned long long>(v.network.retransmitted),
+                          static_cast<unsigned long long>(v.network.keyframe_requests),
+                          static_cast<unsigned long long>(v.network.bitrate_estimates));
+            out += line;
+            if (!v.ended.empty()) out += "; ended: " + v.ended;
+        }
     if (!s.decoder.empty()) out += "\n  input decoded: " + s.decoder;
     if (!s.preparation.empty()) out += "\n  frame preparation: " + s.preparation;
     if (!s.error.empty()) out += "\n  error: " + s.error;
@@ -106,6 +119,20 @@ nlohmann::json to_json(const StreamStats& s) {
                         {"keyframe_requests", k.network->keyframe_requests},
                         {"bitrate_estimates", k.network->bitrate_estimates},
                         {"simulated_losses", k.network->simulated_losses}};
+        if (!k.watch_url.empty()) j["watch_url"] = k.watch_url;
+        for (const auto& v : k.viewers)
+            j["viewers"].push_back({{"id", v.id},
+                                    {"address", v.address},
+                                    {"codec", v.codec},
+                                    {"connected", v.connected},
+                                    {"ended", v.ended},
+                                    {"frames", v.frames},
+                                    {"packets", v.network.packets},
+                                    {"nacked", v.network.nacked},
+                                    {"retransmitted", v.network.retransmitted},
+                                    {"keyframe_requests", v.network.keyframe_requests},
+                                    {"bitrate_estimates", v.network.bitrate_estimates},
+                                    {"simulated_losses", v.network.simulated_losses}});
         sinks.push_back(j);
     }
     nlohmann::json j{{"name", s.name},

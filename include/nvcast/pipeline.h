@@ -21,6 +21,7 @@
 #include "nvcast/sink.h"
 #include "nvcast/source.h"
 #include "nvcast/stream.h"
+#include "nvcast/webrtc.h"
 
 namespace nvcast {
 
@@ -38,6 +39,7 @@ struct SinkSpec {
     // rtp://host:port (IPv6: rtp://[addr]:port).
     std::string target;
     rtp::RtpSinkConfig rtp;  // rtp:// targets: payload size, payload type, SRTP, pacing (0 = auto), SDP file
+    webrtc::WhepConfig whep;  // whep://host:port targets: the WHEP endpoint browsers watch through
     // The caller's own sink (callbacks, custom transports); `target` then only labels it.
     std::shared_ptr<PacketSink> custom;
 };
@@ -74,6 +76,8 @@ struct SinkStats {
     int64_t packets = 0;
     int64_t bytes = 0;
     std::optional<rtp::SenderStats> network;  // RTP sinks
+    std::vector<webrtc::ViewerStats> viewers;  // WHEP sinks: each viewer, live or ended
+    std::string watch_url;                     // WHEP sinks: the player page, "http://host:port/"
 };
 
 struct StreamStats {

@@ -74,6 +74,11 @@ struct SenderConfig {
     // with this probability, drawn from a generator seeded with loss_seed, so a run repeats.
     double simulated_loss = 0;
     uint64_t loss_seed = 1;
+    // WebRTC: send on this bound socket, which the caller owns and reads (it carries STUN and DTLS
+    // too) and whose RTCP it hands to receive_feedback(); -1 = open our own and read it ourselves.
+    int socket = -1;
+    // The key of receivers' SRTCP when it is not `srtp` (DTLS-SRTP: each side has its own).
+    std::optional<SrtpKey> srtp_inbound;
 };
 
 struct SenderStats {
@@ -115,6 +120,9 @@ public:
     void send(PacketList packets, std::optional<std::chrono::steady_clock::time_point> origin = std::nullopt);
     // Blocks until every queued packet has been sent.
     void flush();
+    // One datagram of receivers' RTCP read by the owner of config.socket (SRTCP-protected when
+    // SRTP is on); what it asks for is done as for RTCP read by the sender itself.
+    void receive_feedback(std::vector<uint8_t> packet);
     SenderStats stats() const;
     const std::string& resolved_address() const noexcept;
 

@@ -64,6 +64,7 @@ struct UdpSender::Impl {
     SenderConfig config;
     std::string address;
     int fd = -1;
+    bool owns_socket = true;
     sockaddr_storage rtp_addr{}, rtcp_addr{};
     socklen_t rtp_len = 0, rtcp_len = 0;
     std::unique_ptr<detail::SrtpSession> srtp;
@@ -415,26 +416,34 @@ UdpSender::UdpSender(const SenderConfig& config) : impl_(std::make_unique<Impl>(
         throw Error(ErrorCode::InvalidArgument, "simulated loss must be in [0, 1)");
     if (config.srtp) {
         s.srtp = std::make_unique<detail::SrtpSession>(*config.srtp, detail::SrtpSession::Direction::Outbound);
-        // Receivers keyed like us (one SDP crypto line, as nvcast receive) protect their RTCP with it.
-        s.feedback_srtp = std::make_unique<detail::SrtpSession>(*config.srtp, detail::SrtpSession::Direction::Inbound);
+        // Receivers keyed like us (one SDP crypto line, as nvcast receive) protect their RTCP with
+        // it; DTLS-SRTP gives them a key of their own.
+        s.feedback_srtp = std::make_unique<detail::SrtpSession>(config.srtp_inbound.value_or(*config.srtp),
+                                                                detail::SrtpSession::Direction::Inbound);
     }
-    s.fd = ::socket(s.rtp_addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (s.fd < 0) throw Error(ErrorCode::Io, std::string("cannot open a UDP socket: ") + std::strerror(errno));
-    const int buf = static_cast<int>(std::min<size_t>(config.socket_buffer_bytes, 1u << 30));
-    ::setsockopt(s.fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
-    // Bound now (any address, an ephemeral port), so the port receivers answer to is known.
     sockaddr_storage local{};
-    local.ss_family = s.rtp_addr.ss_family;
-    socklen_t local_len = local.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
-    if (::bind(s.fd, reinterpret_cast<sockaddr*>(&local), local_len) == 0 &&
-        ::getsockname(s.fd, reinterpret_cast<sockaddr*>(&local), &local_len) == 0)
+    socklen_t local_len = sizeof local;
+    if (config.socket >= 0) {
+        s.fd = config.socket;
+        s.owns_socket = false;
+    } else {
+        s.fd = ::socket(s.rtp_addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (s.fd < 0) throw Error(ErrorCode::Io, std::string("cannot open a UDP socket: ") + std::strerror(errno));
+        const int buf = static_cast<int>(std::min<size_t>(config.socket_buffer_bytes, 1u << 30));
+        ::setsockopt(s.fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
+        // Bound now (any address, an ephemeral port), so the port receivers answer to is known.
+        local.ss_family = s.rtp_addr.ss_family;
+        local_len = local.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+        ::bind(s.fd, reinterpret_cast<sockaddr*>(&local), local_len);
+    }
+    if (::getsockname(s.fd, reinterpret_cast<sockaddr*>(&local), &local_len) == 0)
         s.stats.local_port = ntohs(local.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&local)->sin6_port
                                                                : reinterpret_cast<sockaddr_in*>(&local)->sin_port);
     if (config.retransmit_history.count() > 0) s.history.resize(65536);
     s.loss_rng.seed(config.loss_seed);
     s.next_rtcp = Clock::now() + std::chrono::milliseconds(200);  // first report soon after the start
     s.thread = std::thread([&s] { s.run(); });
-    s.feedback_thread = std::thread([&s] { s.listen(); });
+    if (s.owns_socket) s.feedback_thread = std::thread([&s] { s.listen(); });
 }
 
 UdpSender::~UdpSender() {
@@ -446,8 +455,10 @@ UdpSender::~UdpSender() {
     if (impl_->thread.joinable()) impl_->thread.join();
     impl_->stop_feedback = true;
     if (impl_->feedback_thread.joinable()) impl_->feedback_thread.join();
-    if (impl_->fd >= 0) ::close(impl_->fd);
+    if (impl_->fd >= 0 && impl_->owns_socket) ::close(impl_->fd);
 }
+
+void UdpSender::receive_feedback(std::vector<uint8_t> packet) { impl_->handle_feedback(packet); }
 
 void UdpSender::send(PacketList packets, std::optional<Clock::time_point> origin) {
     Impl& s = *impl_;

@@ -35,6 +35,13 @@ std::shared_ptr<PacketSink> open_one_sink(const SinkSpec& spec, const StreamInfo
                                           const EncoderRequests& requests) {
     if (spec.custom) return spec.custom;
     if (spec.target.empty()) throw Error(ErrorCode::InvalidArgument, "a sink has no target (file or rtp://host:port)");
+    if (webrtc::is_whep_url(spec.target)) {
+        webrtc::WhepConfig wc = spec.whep;
+        wc.on_keyframe_request = requests.keyframe;
+        wc.on_bitrate_estimate = requests.bitrate;
+        if (wc.cname == "nvcast") wc.cname = host_cname();
+        return std::make_shared<webrtc::WhepSink>(wc, info);
+    }
     if (!rtp::is_network_url(spec.target)) return open_sink(spec.target, info);
     rtp::RtpSinkConfig rc = spec.rtp;
     rc.sender.on_keyframe_request = requests.keyframe;
@@ -146,7 +153,9 @@ void StreamRunner::open(int gpu) {
             const EncoderRequests requests{[this] { keyframe_requested_ = true; },
                                            [this](int64_t bits) { estimated_bitrate_ = bits; }};
             sinks_.push_back(open_one_sink(s, info, config_, requests));
-            stats_.sinks.push_back({s.target.empty() && s.custom ? "custom" : s.target, 0, 0, std::nullopt});
+            SinkStats sink_stats;
+            sink_stats.target = s.target.empty() && s.custom ? "custom" : s.target;
+            stats_.sinks.push_back(std::move(sink_stats));
         }
         // The queue, the frame in the reader's hands, the one in the encoder's and one in flight.
         const size_t buffers = static_cast<size_t>(spec_.queue_frames) + 3;
@@ -443,6 +452,10 @@ StreamStats StreamRunner::stats() const {
     for (size_t i = 0; i < sinks_.size() && i < s.sinks.size(); ++i)
         if (const auto* rtp_sink = dynamic_cast<const rtp::RtpSink*>(sinks_[i].get()))
             s.sinks[i].network = rtp_sink->stats();
+        else if (const auto* whep = dynamic_cast<const webrtc::WhepSink*>(sinks_[i].get())) {
+            s.sinks[i].viewers = whep->viewers();
+            s.sinks[i].watch_url = whep->url();
+        }
     return s;
 }
 

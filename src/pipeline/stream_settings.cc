@@ -1,4 +1,5 @@
 // StreamSettings (the user's words) -> StreamSpec (what the pipeline runs).
+#include <algorithm>
 #include <tuple>
 
 #include "nvcast/error.h"
@@ -32,27 +33,45 @@ namespace {
 SinkSpec make_sink_spec(const OutputSettings& o) {
     SinkSpec sink;
     sink.target = o.target;
-    if (!rtp::is_network_url(o.target)) {
+    const bool whep = webrtc::is_whep_url(o.target);
+    if (!whep && !rtp::is_network_url(o.target)) {
         if (!o.sdp.empty() || !o.srtp.empty() || o.loss != 0)
             throw Error(ErrorCode::InvalidArgument, "output '" + o.target + "': sdp, srtp and loss are for rtp:// outputs");
         return sink;
     }
-    rtp::RtpSinkConfig& r = sink.rtp;
-    r.sdp_path = o.sdp;
+    // What RTP and WebRTC outputs share: payload size, pacing, simulated loss.
+    size_t max_payload = rtp::kDefaultMaxPayload;
     if (o.mtu != 0) {
         if (o.mtu < static_cast<int>(rtp::kMinMaxPayload) || o.mtu > static_cast<int>(rtp::kMaxMaxPayload))
             throw Error(ErrorCode::InvalidArgument, "mtu " + std::to_string(o.mtu) + " is out of range (" +
                                                         std::to_string(rtp::kMinMaxPayload) + ".." +
                                                         std::to_string(rtp::kMaxMaxPayload) + " payload bytes)");
-        r.max_payload = static_cast<size_t>(o.mtu);
+        max_payload = static_cast<size_t>(o.mtu);
     }
+    int64_t pacing_rate = 0;  // auto
+    if (o.pacing == "off" || o.pacing == "0") pacing_rate = -1;
+    else if (o.pacing != "auto") pacing_rate = parse_bitrate(o.pacing);
+    if (!(o.loss >= 0 && o.loss <= 0.5))
+        throw Error(ErrorCode::InvalidArgument, "loss " + std::to_string(o.loss) + " is out of range (0..0.5)");
+    if (whep) {
+        if (!o.sdp.empty() || !o.srtp.empty())
+            throw Error(ErrorCode::InvalidArgument,
+                        "output '" + o.target + "': WebRTC negotiates its own keys; sdp and srtp are for rtp:// outputs");
+        webrtc::WhepConfig& w = sink.whep;
+        w = webrtc::parse_whep_url(o.target);
+        w.max_payload = max_payload;
+        w.pacing_rate = std::max<int64_t>(pacing_rate, 0);  // a viewer's own link: unpaced unless asked
+        w.simulated_loss = o.loss;
+        w.loss_seed = static_cast<uint64_t>(o.loss_seed);
+        return sink;
+    }
+    rtp::RtpSinkConfig& r = sink.rtp;
+    r.sdp_path = o.sdp;
+    r.max_payload = max_payload;
     if (o.pt < 96 || o.pt > 127)
         throw Error(ErrorCode::InvalidArgument, "pt " + std::to_string(o.pt) + " is out of range (dynamic types 96..127)");
     r.payload_type = static_cast<uint8_t>(o.pt);
-    if (o.pacing == "off" || o.pacing == "0") r.sender.pacing_rate = -1;
-    else if (o.pacing != "auto") r.sender.pacing_rate = parse_bitrate(o.pacing);
-    if (!(o.loss >= 0 && o.loss <= 0.5))
-        throw Error(ErrorCode::InvalidArgument, "loss " + std::to_string(o.loss) + " is out of range (0..0.5)");
+    r.sender.pacing_rate = pacing_rate;
     r.sender.simulated_loss = o.loss;
     r.sender.loss_seed = static_cast<uint64_t>(o.loss_seed);
     if (!o.srtp.empty()) {

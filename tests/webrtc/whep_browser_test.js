@@ -1,0 +1,113 @@
+// End-to-end WebRTC test in headless Chromium: nvcast streams to its WHEP endpoint, the browser
+// opens nvcast's player page, and its getStats() must show the frames nvcast sent decoded.
+//   node whep_browser_test.js NVCAST_EXE OUT_DIR CASE
+// CASE: h264 | av1 | loss (H.264 with 5% sender-side loss) | pli (a keyframe request's keyframe)
+// Prints one JSON line of results and exits non-zero on a failed check.
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const [nvcast, outDir, testCase] = process.argv.slice(2);
+const seconds = 8;
+const fps = 30;
+
+function fail(message, extra) {
+  console.log(JSON.stringify({ case: testCase, ok: false, error: message, ...extra }));
+  process.exit(1);
+}
+
+function startNvcast() {
+  const args = ['stream', `synthetic:640x360@${fps}:${seconds * fps}`, '--whep', '127.0.0.1:0'];
+  if (testCase === 'av1') args.push('-c', 'av1');
+  else args.push('-c', 'h264');
+  args.push('--gop', '60');
+  if (testCase === 'loss') args.push('--loss', '0.05', '--loss-seed', '7');
+  const child = spawn(nvcast, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  const url = new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = stdout.match(/watch at (http:\/\/\S+)/);
+      if (m) { clearInterval(timer); resolve(m[1]); }
+    }, 20);
+    child.on('exit', (code) => { clearInterval(timer); reject(new Error(`nvcast exited (${code}) before serving: ${stderr}`)); });
+  });
+  const done = new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+  return { child, url, done };
+}
+
+(async () => {
+  const nv = startNvcast();
+  const url = await nv.url;
+  const browser = await chromium.launch({
+    executablePath: process.env.NVCAST_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+  });
+  const page = await browser.newPage();
+  page.on('console', (m) => process.stderr.write(`[page] ${m.text()}\n`));
+  await page.goto(url);
+  const inbound = async () => page.evaluate(async () => {
+    if (!window.nvcast || !window.nvcast.pc) return null;
+    const stats = await window.nvcast.pc.getStats();
+    let out = null;
+    stats.forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') {
+        out = { framesDecoded: s.framesDecoded, framesReceived: s.framesReceived, keyFramesDecoded: s.keyFramesDecoded,
+                packetsLost: s.packetsLost, nackCount: s.nackCount, pliCount: s.pliCount, firCount: s.firCount,
+                freezeCount: s.freezeCount, totalFreezesDuration: s.totalFreezesDuration,
+                frameWidth: s.frameWidth, frameHeight: s.frameHeight, codecId: s.codecId,
+                retransmittedPacketsReceived: s.retransmittedPacketsReceived };
+      }
+    });
+    return out;
+  });
+  let last = null, shot = false, keyframeCheck = null;
+  const nvDone = nv.done.then((r) => { nv.result = r; });
+  const started = Date.now();
+  while (!nv.result && Date.now() - started < (seconds + 30) * 1000) {
+    const s = await inbound();
+    if (s) last = s;
+    if (!shot && s && s.framesDecoded > 60) {
+      // Two frames of the player 300 ms apart: the picture must move.
+      await page.screenshot({ path: path.join(outDir, `${testCase}-player-1.png`) });
+      await new Promise((r) => setTimeout(r, 300));
+      await page.screenshot({ path: path.join(outDir, `${testCase}-player-2.png`) });
+      shot = true;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await nvDone;
+  const state = await page.evaluate(() => window.nvcast && { state: window.nvcast.state, error: window.nvcast.error });
+  await browser.close();
+  const result = { case: testCase, url, browser: last, page: state, nvcast_exit: nv.result.code };
+  if (nv.result.code !== 0) fail(`nvcast failed: ${nv.result.stderr.slice(-2000)}`, result);
+  if (!last) fail('the browser decoded nothing (no inbound-rtp video stats)', result);
+  // "viewer ID ADDR: H264/102, 240 frames, 1234 packets, 5 retransmitted, 1 keyframe requests, 0 bitrate estimates, 60 lost on purpose"
+  const viewers = [...nv.result.stdout.matchAll(
+    /^viewer (\S+) (\S+): (\S+), (\d+) frames, (\d+) packets, (\d+) retransmitted, (\d+) keyframe requests, (\d+) bitrate estimates, (\d+) lost on purpose/gm)]
+    .map((m) => ({ id: m[1], address: m[2], codec: m[3], frames: +m[4], packets: +m[5], retransmitted: +m[6],
+                   keyframe_requests: +m[7], bitrate_estimates: +m[8], simulated_losses: +m[9] }));
+  result.viewers = viewers;
+  if (!viewers || viewers.length !== 1) fail('nvcast reports no single viewer', result);
+  const sent = viewers[0].frames;
+  result.decoded_share = last.framesDecoded / sent;
+  if (sent < seconds * fps * 0.5) fail(`nvcast sent the viewer only ${sent} frames`, result);
+  if (last.framesDecoded < 0.95 * sent) fail(`the browser decoded ${last.framesDecoded} of ${sent} frames sent (< 95%)`, result);
+  if (last.frameWidth !== 640 || last.frameHeight !== 360) fail('decoded size is not 640x360', result);
+  if (testCase === 'loss') {
+    if (!(viewers[0].simulated_losses > 0)) fail('no packets were dropped by the simulated loss', result);
+    if (!(viewers[0].retransmitted > 0)) fail('nothing was retransmitted on NACK', result);
+  }
+  if (!shot) fail('no screenshot taken', result);
+  const a = fs.readFileSync(path.join(outDir, `${testCase}-player-1.png`));
+  const b = fs.readFileSync(path.join(outDir, `${testCase}-player-2.png`));
+  result.picture_moves = !a.equals(b);
+  if (!result.picture_moves) fail('the player shows a still picture', result);
+  result.ok = true;
+  console.log(JSON.stringify(result));
+})().catch((e) => fail(String(e && e.stack || e)));
