@@ -192,6 +192,7 @@ void add_stream_command(CLI::App& app, int& exit_code) {
         "  ffplay -protocol_whitelist file,udp,rtp out.sdp     (start the player first)\n"
         "  nvcast stream in.y4m -c hevc --rc cbr --bitrate 4M --to rtp://[::1]:6000 --srtp-generate --sdp s.sdp\n"
         "  nvcast stream in.mp4 --whep :8080        (then open http://localhost:8080/ in a browser)\n"
+        "With --whep the encoder is tuned for low latency (--tune ll) unless --tune says otherwise.\n"
         "The SDP file carries the SRTP key when SRTP is on; the key is printed only with --print-key.");
     static StreamArgs args;
     add_input_options(*cmd, args.input);
@@ -226,6 +227,9 @@ void add_stream_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--loss-seed", args.loss_seed, "Seed of the simulated loss (the same seed repeats a run)");
     cmd->callback([&exit_code, cmd] {
         args.quiet = cmd->get_parent()->get_option("--quiet")->as<bool>();
+        // Browsers decode WebRTC in arrival order: without a --tune of the user's, a stream with
+        // viewers gets the low-latency structure (no reordering, no hidden frames).
+        if (!args.whep.empty() && cmd->count("--tune") == 0) args.encoder.tune = "ll";
         exit_code = run_stream(args);
     });
 }

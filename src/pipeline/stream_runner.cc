@@ -318,7 +318,7 @@ void StreamRunner::drain() {
 FrameOptions StreamRunner::serve_requests(Encoder& enc) {
     FrameOptions options;
     const auto now = Clock::now();
-    if (keyframe_requested_ && now - last_requested_keyframe_ >= kKeyframeRequestInterval) {
+    if (keyframe_requested_ && keyframe_requests_served_ && now - last_requested_keyframe_ >= kKeyframeRequestInterval) {
         keyframe_requested_ = false;
         last_requested_keyframe_ = now;
         options.force_idr = true;
@@ -341,6 +341,23 @@ FrameOptions StreamRunner::serve_requests(Encoder& enc) {
         }
     }
     return options;
+}
+
+SendResult StreamRunner::send_serving_requests(Encoder& enc, const Frame& frame, FrameOptions& options) {
+    try {
+        return enc.try_send_frame(frame, options);
+    } catch (const Error& e) {
+        // A receiver's keyframe request that this encoder cannot serve (SVT-AV1 in low delay) must
+        // not end the stream: the GOP's own keyframes serve instead, and later requests are ignored.
+        if (e.code() != ErrorCode::Unsupported || !options.force_idr || !keyframe_requests_served_) throw;
+        keyframe_requests_served_ = false;
+        log(LogLevel::Warn, spec_.name + ": receivers' keyframe requests cannot be served (" + e.what() +
+                                   "); they wait for the next periodic keyframe (--gop)");
+        options.force_idr = false;
+        std::lock_guard lock(mutex_);
+        --stats_.keyframes_on_request;
+    }
+    return enc.try_send_frame(frame, options);
 }
 
 void StreamRunner::restore_source_time(Packet& packet) {
@@ -369,9 +386,9 @@ void StreamRunner::encode_loop() {
         gpu::use_device(config_.gpu);
         Encoder& enc = *encoder_.encoder;
         while (auto frame = queue_.pop()) {
-            const FrameOptions options = serve_requests(enc);
+            FrameOptions options = serve_requests(enc);
             // FFmpeg's contract: an encoder whose input is full says so; read packets, then offer again.
-            while (enc.try_send_frame(*frame, options) == SendResult::TryAgain) {
+            while (send_serving_requests(enc, *frame, options) == SendResult::TryAgain) {
                 drain();
                 std::this_thread::sleep_for(std::chrono::microseconds(200));
             }

@@ -53,6 +53,8 @@ private:
     void encode_loop();
     // Keyframe and bitrate requests from receivers (RTP feedback), applied to the next frame.
     FrameOptions serve_requests(Encoder& enc);
+    // try_send_frame; a forced keyframe the encoder refuses is dropped (with a warning), not fatal.
+    SendResult send_serving_requests(Encoder& enc, const Frame& frame, FrameOptions& options);
     // Packet times from frame counts back to the source's timestamps (media inputs).
     void restore_source_time(Packet& packet);
     void drain();
@@ -70,6 +72,7 @@ private:
     bool encoder_uploads_ = false;  // a GPU encoder given host frames copies them to the device
     // Set by the sinks' network threads: declared before the sinks, so they outlive them.
     std::atomic<bool> keyframe_requested_{false};
+    bool keyframe_requests_served_ = true;  // false once the encoder refused a forced keyframe
     std::atomic<int64_t> estimated_bitrate_{0};
     std::vector<std::shared_ptr<PacketSink>> sinks_;
     std::shared_ptr<FramePool> pool_;

@@ -165,6 +165,12 @@ struct WhepSink::Impl {
 
     void routes() {
         http.set_payload_max_length(64 * 1024);  // an offer is a few kilobytes
+        // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a second server
+        // share a taken port instead of saying it is taken.
+        http.set_socket_options([](int sock) {
+            const int yes = 1;
+            ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        });
         http.set_default_headers({{"Access-Control-Allow-Origin", "*"},
                                   {"Access-Control-Expose-Headers", "Location"}});
         auto preflight = [](const httplib::Request&, httplib::Response& res) {
@@ -208,6 +214,8 @@ WhepSink::WhepSink(const WhepConfig& config, const StreamInfo& stream) : impl_(s
         throw Error(ErrorCode::Io, "WHEP: cannot listen on " + host + ":" + std::to_string(config.port) +
                                        " (in use, or not an address of this machine)");
     s.http_thread = std::thread([&s] { s.http.listen_after_bind(); });
+    // httplib's stop() does nothing until the server runs: wait, or a quick close() would hang.
+    while (!s.http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     log(LogLevel::Info, "WHEP: viewers can watch at " + url() + " (offers to " + url() + "whep)");
 }
 
