@@ -132,7 +132,8 @@ nlohmann::json to_json(const StreamStats& s) {
                                     {"retransmitted", v.network.retransmitted},
                                     {"keyframe_requests", v.network.keyframe_requests},
                                     {"bitrate_estimates", v.network.bitrate_estimates},
-                                    {"simulated_losses", v.network.simulated_losses}});
+                                    {"simulated_losses", v.network.simulated_losses},
+                                    {"max_frames_to_keyframe", v.max_frames_to_keyframe}});
         sinks.push_back(j);
     }
     nlohmann::json j{{"name", s.name},

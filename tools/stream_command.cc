@@ -160,13 +160,14 @@ int run_stream(const StreamArgs& args) {
     for (const SinkStats& k : s.sinks)
         for (const auto& v : k.viewers)
             std::printf("viewer %s %s: %s, %llu frames, %llu packets, %llu retransmitted, %llu keyframe requests, "
-                        "%llu bitrate estimates, %llu lost on purpose%s%s\n",
+                        "%llu bitrate estimates, %llu lost on purpose, keyframe %lld frames after a request%s%s\n",
                         v.id.c_str(), v.address.empty() ? "(no ICE)" : v.address.c_str(), v.codec.c_str(),
                         static_cast<unsigned long long>(v.frames), static_cast<unsigned long long>(v.network.packets),
                         static_cast<unsigned long long>(v.network.retransmitted),
                         static_cast<unsigned long long>(v.network.keyframe_requests),
                         static_cast<unsigned long long>(v.network.bitrate_estimates),
-                        static_cast<unsigned long long>(v.network.simulated_losses), v.ended.empty() ? "" : "; ended: ",
+                        static_cast<unsigned long long>(v.network.simulated_losses),
+                        static_cast<long long>(v.max_frames_to_keyframe), v.ended.empty() ? "" : "; ended: ",
                         v.ended.c_str());
     std::printf("streamed %lld frames in %.2f s: %llu RTP packets, %llu bytes, %llu RTCP reports, %llu send errors, "
                 "mean latency %.3f ms, max %.3f ms\n",

@@ -46,6 +46,9 @@ struct ViewerStats {
     bool connected = false;          // ICE + DTLS done, receiving media
     std::string ended;               // why it ended ("" while live): "deleted", "consent lost", …
     uint64_t frames = 0;
+    // Keyframe requests (its connection, PLI, FIR): how many frames passed, at most, between one
+    // and the keyframe that served it (0 = the next frame was one); -1 = none served yet.
+    int64_t max_frames_to_keyframe = -1;
     rtp::SenderStats network;
 };
 

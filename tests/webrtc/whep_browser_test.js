@@ -89,9 +89,10 @@ function startNvcast() {
   if (!last) fail('the browser decoded nothing (no inbound-rtp video stats)', result);
   // "viewer ID ADDR: H264/102, 240 frames, 1234 packets, 5 retransmitted, 1 keyframe requests, 0 bitrate estimates, 60 lost on purpose"
   const viewers = [...nv.result.stdout.matchAll(
-    /^viewer (\S+) (\S+): (\S+), (\d+) frames, (\d+) packets, (\d+) retransmitted, (\d+) keyframe requests, (\d+) bitrate estimates, (\d+) lost on purpose/gm)]
+    /^viewer (\S+) (\S+): (\S+), (\d+) frames, (\d+) packets, (\d+) retransmitted, (\d+) keyframe requests, (\d+) bitrate estimates, (\d+) lost on purpose, keyframe (-?\d+) frames after a request/gm)]
     .map((m) => ({ id: m[1], address: m[2], codec: m[3], frames: +m[4], packets: +m[5], retransmitted: +m[6],
-                   keyframe_requests: +m[7], bitrate_estimates: +m[8], simulated_losses: +m[9] }));
+                   keyframe_requests: +m[7], bitrate_estimates: +m[8], simulated_losses: +m[9],
+                   max_frames_to_keyframe: +m[10] }));
   result.viewers = viewers;
   if (!viewers || viewers.length !== 1) fail('nvcast reports no single viewer', result);
   const sent = viewers[0].frames;
@@ -99,6 +100,11 @@ function startNvcast() {
   if (sent < seconds * fps * 0.5) fail(`nvcast sent the viewer only ${sent} frames`, result);
   if (last.framesDecoded < 0.95 * sent) fail(`the browser decoded ${last.framesDecoded} of ${sent} frames sent (< 95%)`, result);
   if (last.frameWidth !== 640 || last.frameHeight !== 360) fail('decoded size is not 640x360', result);
+  // H.264: the keyframe asked for when the viewer connected (and any PLI) was the next frame
+  // encoded, or the one after it if a frame was already in the encoder. (SVT-AV1 cannot force
+  // keyframes in low delay: AV1 viewers wait for the GOP's.)
+  if (testCase !== 'av1' && !(viewers[0].max_frames_to_keyframe >= 0 && viewers[0].max_frames_to_keyframe <= 1))
+    fail(`a keyframe request was served ${viewers[0].max_frames_to_keyframe} frames later`, result);
   if (testCase === 'loss') {
     if (!(viewers[0].simulated_losses > 0)) fail('no packets were dropped by the simulated loss', result);
     if (!(viewers[0].retransmitted > 0)) fail('nothing was retransmitted on NACK', result);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 #include "net/webrtc/stun.h"
@@ -197,7 +198,7 @@ void ViewerSession::start_media() {
     sc.simulated_loss = config_.simulated_loss;
     sc.loss_seed = config_.loss_seed;
     sc.cname = config_.cname;
-    sc.on_keyframe_request = config_.on_keyframe_request;
+    sc.on_keyframe_request = [this] { request_keyframe(); };
     sc.on_bitrate_estimate = [this](int64_t bitrate) {
         bitrate_estimate_ = bitrate;
         if (config_.on_bitrate_estimate) config_.on_bitrate_estimate(bitrate);
@@ -208,7 +209,16 @@ void ViewerSession::start_media() {
         sender_ = std::move(sender);
     }
     log(LogLevel::Info, "WebRTC viewer " + id_ + " connected from " + remote_text_ + " (" + codec_name_ + ")");
-    if (config_.on_keyframe_request) config_.on_keyframe_request();  // it starts at a keyframe
+    request_keyframe();  // it starts at a keyframe
+}
+
+void ViewerSession::request_keyframe() {
+    {
+        std::lock_guard lock(mutex_);
+        if (!keyframe_pending_) frames_since_request_ = 0;
+        keyframe_pending_ = true;
+    }
+    if (config_.on_keyframe_request) config_.on_keyframe_request();
 }
 
 void ViewerSession::send_datagrams(const Datagrams& datagrams) {
@@ -228,6 +238,14 @@ void ViewerSession::finish(const std::string& why) {
 void ViewerSession::write(const Packet& packet) {
     std::lock_guard lock(mutex_);
     if (!sender_ || ended_) return;
+    if (keyframe_pending_) {
+        if (packet.keyframe) {
+            keyframe_pending_ = false;
+            max_frames_to_keyframe_ = std::max(max_frames_to_keyframe_, frames_since_request_);
+        } else {
+            ++frames_since_request_;
+        }
+    }
     if (waiting_for_keyframe_ && !packet.keyframe) return;
     waiting_for_keyframe_ = false;
     const uint32_t ts = rtp::timestamp_from_pts(packet.pts, static_cast<int>(stream_.tb_den()),
@@ -272,6 +290,7 @@ ViewerStats ViewerSession::stats() const {
     s.connected = sender_ != nullptr;
     s.ended = ended_ ? ended_reason_ : std::string();
     s.frames = frames_;
+    s.max_frames_to_keyframe = max_frames_to_keyframe_;
     s.network = sender_ ? sender_->stats() : final_network_;
     return s;
 }

@@ -48,6 +48,7 @@ private:
     void start_media();
     void send_datagrams(const Datagrams& datagrams);
     void finish(const std::string& why);  // from the session thread
+    void request_keyframe();
 
     const std::string id_;
     const WhepConfig config_;
@@ -70,6 +71,9 @@ private:
     std::unique_ptr<rtp::UdpSender> sender_;
     bool waiting_for_keyframe_ = true;
     uint64_t frames_ = 0;
+    bool keyframe_pending_ = false;    // a keyframe was asked for and has not been sent yet
+    int64_t frames_since_request_ = 0;
+    int64_t max_frames_to_keyframe_ = -1;
     std::string ended_reason_;
     rtp::SenderStats final_network_;
     std::atomic<bool> ended_{false};
