@@ -36,12 +36,12 @@ DropPolicy parse_drop_policy(std::string_view name);  // "auto" | "block" | "dro
 
 struct SinkSpec {
     // A file (its extension picks the format: .h264/.hevc/.ivf/.obu/.mp4/.mov/.mkv/.ts) or
-    // rtp://host:port (IPv6: rtp://[addr]:port).
+    // rtp://host:port (IPv6: rtp://[addr]:port), or whep://host:port (WebRTC viewers).
     std::string target;
     rtp::RtpSinkConfig rtp;  // rtp:// targets: payload size, payload type, SRTP, pacing (0 = auto), SDP file
-    webrtc::WhepConfig whep;  // whep://host:port targets: the WHEP endpoint browsers watch through
     // The caller's own sink (callbacks, custom transports); `target` then only labels it.
     std::shared_ptr<PacketSink> custom;
+    webrtc::WhepConfig whep;  // whep://host:port targets: the WHEP endpoint browsers watch through
 };
 
 struct StreamSpec {

@@ -172,7 +172,11 @@ TEST(RtcpFeedback, KeyframeAndBitrateRequestsReachTheEncoder) {
     const uint16_t port = net->local_port;
     for (int i = 0; i < 50 && !ssrc; ++i) std::this_thread::sleep_for(20ms);
     ASSERT_TRUE(ssrc);
-    for (int i = 0; i < 3; ++i) send_to_sender(port, rtp::make_pli(1, *ssrc));  // asked three times at once: one keyframe
+    // One PLI: a keyframe at the next frame. Then two more while the 500 ms throttle runs: they
+    // are served together, by one keyframe when the interval ends.
+    send_to_sender(port, rtp::make_pli(1, *ssrc));
+    for (int i = 0; i < 100 && pipeline.stats()[0].keyframes_on_request < 1; ++i) std::this_thread::sleep_for(5ms);
+    for (int i = 0; i < 2; ++i) send_to_sender(port, rtp::make_pli(1, *ssrc));
     std::this_thread::sleep_for(150ms);
     send_to_sender(port, rtp::make_remb(1, 400'000, std::vector<uint32_t>{*ssrc}));
     std::this_thread::sleep_for(150ms);
@@ -182,8 +186,8 @@ TEST(RtcpFeedback, KeyframeAndBitrateRequestsReachTheEncoder) {
     const StreamStats stats = pipeline.stats()[0];
     EXPECT_EQ(stats.state, StreamState::Finished) << stats.error;
     EXPECT_EQ(stats.sinks[0].network->keyframe_requests, 3u);
-    EXPECT_EQ(stats.keyframes_on_request, 1);
-    EXPECT_EQ(stats.keyframes, 2) << "the first IDR and the requested one (GOP infinite)";
+    EXPECT_EQ(stats.keyframes_on_request, 2);
+    EXPECT_EQ(stats.keyframes, 3) << "the first IDR and the two requested ones (GOP infinite)";
     EXPECT_EQ(stats.sinks[0].network->bitrate_estimates, 2u);
     EXPECT_EQ(stats.bitrate_changes, 1);
     EXPECT_EQ(stats.target_bitrate, 400'000);

@@ -40,7 +40,7 @@ TEST(PipelineConfig, ABadStreamNamesItselfAndTheField) {
     s.input = "synthetic:64x48@30:5";
     s.sinks.clear();
     EXPECT_NE(error_of([&] { Pipeline p(one(s)); }).find("stream 'cam2': no sinks"), std::string::npos);
-    s.sinks.push_back(SinkSpec{dir.file("o.webm"), {}, nullptr});
+    s.sinks.push_back(SinkSpec{dir.file("o.webm"), {}, nullptr, {}});
     EXPECT_NE(error_of([&] { Pipeline p(one(s)); }).find("stream 'cam2': "), std::string::npos);
     s.sinks[0].target = "rtp://127.0.0.1:0";
     EXPECT_NE(error_of([&] { Pipeline p(one(s)); }).find("stream 'cam2': "), std::string::npos);
