@@ -12,6 +12,7 @@ packages=(
   libssl-dev libcpp-httplib-dev                       # WebRTC: DTLS, STUN integrity; the WHEP endpoint
   chromium                                            # the browser in WebRTC tests (driven by playwright-core from npm)
   janus                                               # a WebRTC server fed nvcast's RTP, in a browser test
+  pybind11-dev python3-dev python3-numpy              # the Python module and its tests
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev          # tests and benchmarks
   ffmpeg bc                                           # the independent peer in tests; bc for bench scripts

@@ -14,6 +14,7 @@ extern "C" {
 #include <string>
 #include <string_view>
 
+#include "core/frame_time.h"
 #include "io/carried_media.h"
 #include "io/sinks.h"
 #include "io/libav_error.h"
@@ -71,7 +72,7 @@ public:
             par->extradata_size = static_cast<int>(info.codec_headers.size());
         }
         packet_time_base_ = AVRational{static_cast<int>(info.tb_num()), static_cast<int>(info.tb_den())};
-        frame_duration_ = std::max<int64_t>(1, av_rescale_q(1, AVRational{info.fps_den, info.fps_num}, packet_time_base_));
+        frame_duration_ = frame_duration_in(info.fps_num, info.fps_den, info.tb_num(), info.tb_den());
         stream_->time_base = packet_time_base_;
         stream_->avg_frame_rate = AVRational{info.fps_num, info.fps_den};
         if (info.carried && !info.carried->empty()) add_carried_streams(info.carried);

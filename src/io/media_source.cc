@@ -10,6 +10,7 @@ extern "C" {
 #include <memory>
 #include <string>
 
+#include "core/frame_time.h"
 #include "io/libav_error.h"
 #include "io/libav_frame.h"
 #include "io/libav_input.h"
@@ -262,7 +263,7 @@ public:
         info_.time_base_den = v.time_base.den;
         info_.frame_count = v.nb_frames > 0 ? v.nb_frames : -1;
         info_.live = input_->live();
-        nominal_duration_ = std::max<int64_t>(1, av_rescale_q(1, av_inv_q(rate), v.time_base));
+        nominal_duration_ = frame_duration_in(rate.num, rate.den, v.time_base.num, v.time_base.den);
         carried_ = input_->carried();
         if (carried_ && carried_->empty()) carried_.reset();
         log(LogLevel::Debug, "input " + input_->name() + ": " + info_.decoder);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/frame_time.h"
 #include "gpu/frame_transfer.h"
 #include "nvcast/convert.h"
 #include "nvcast/error.h"
@@ -101,9 +102,7 @@ StreamRunner::StreamRunner(StreamSpec spec, size_t index)
     const SourceInfo& in = source_->info();
     keeps_time_ = in.time_base_den > 0;
     if (keeps_time_)
-        nominal_duration_ = std::max<int64_t>(1, static_cast<int64_t>(std::llround(
-                                                     static_cast<double>(in.time_base_den) * in.fps_den /
-                                                     (static_cast<double>(in.time_base_num) * in.fps_num))));
+        nominal_duration_ = frame_duration_in(in.fps_num, in.fps_den, in.time_base_num, in.time_base_den);
     stats_.decoder = in.decoder;
     stats_.target_bitrate = config_.rc.bitrate;
 }

@@ -14,6 +14,7 @@
 
 #include "nvcast/stream.h"
 #include "support/test_support.h"
+#include "support/udp_peer.h"
 
 using namespace nvcast;
 using namespace nvcast::test;
@@ -206,15 +207,7 @@ namespace {
 // One RTP-shaped datagram from a source that is not the stream (SSRC 0x0BADF00D) to 127.0.0.1:port.
 void send_stray_datagram(uint16_t port) {
     const uint8_t packet[] = {0x80, 0xE0, 0x12, 0x34, 0, 0, 0, 1, 0x0B, 0xAD, 0xF0, 0x0D, 0x65, 0x88, 0x84, 0x21, 0x07};
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    ASSERT_GE(fd, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port);
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::sendto(fd, packet, sizeof packet, 0, reinterpret_cast<const sockaddr*>(&to), sizeof to),
-              static_cast<ssize_t>(sizeof packet));
-    ::close(fd);
+    udp_exchange(port, packet);
 }
 
 // Issue 13, finding 1: a stray datagram before the stream no longer captures the receiver.

@@ -16,6 +16,7 @@
 
 #include "nvcast/pipeline.h"
 #include "nvcast/stream.h"
+#include "support/udp_peer.h"
 
 using namespace nvcast;
 using namespace std::chrono_literals;
@@ -23,16 +24,7 @@ using namespace std::chrono_literals;
 namespace {
 
 // Sends one datagram to 127.0.0.1:port, as a receiver's RTCP.
-void send_to_sender(uint16_t port, const std::vector<uint8_t>& packet) {
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    ASSERT_GE(fd, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port);
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::sendto(fd, packet.data(), packet.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
-    ::close(fd);
-}
+void send_to_sender(uint16_t port, const std::vector<uint8_t>& packet) { nvcast::test::udp_exchange(port, packet); }
 
 uint16_t sequence_of(const std::vector<uint8_t>& p) { return static_cast<uint16_t>(p[2] << 8 | p[3]); }
 

@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <regex>
@@ -13,6 +11,7 @@
 #include <thread>
 
 #include "net/webrtc/stun.h"
+#include "support/udp_peer.h"
 #include "nvcast/error.h"
 #include "nvcast/webrtc.h"
 
@@ -47,23 +46,9 @@ std::string answer_value(const std::string& answer, const std::string& key) {
     return std::regex_search(answer, m, std::regex("a=" + key + ":(\\S+)")) ? m[1].str() : std::string();
 }
 
-// A UDP socket that sends a STUN request to the answer's candidate and reads the reply.
+// A STUN request to the answer's candidate port and the reply, if any.
 std::optional<std::vector<uint8_t>> stun_exchange(uint16_t port, const std::vector<uint8_t>& request) {
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port);
-    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-    ::sendto(fd, request.data(), request.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
-    pollfd p{fd, POLLIN, 0};
-    std::optional<std::vector<uint8_t>> reply;
-    if (::poll(&p, 1, 2000) > 0) {
-        std::vector<uint8_t> buf(1500);
-        const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
-        if (n > 0) reply = std::vector<uint8_t>(buf.begin(), buf.begin() + n);
-    }
-    ::close(fd);
-    return reply;
+    return test::udp_exchange(port, request, std::chrono::milliseconds(2000));
 }
 
 TEST(Whep, OfferGetsCreatedWithAnAnswerAndDeleteEndsTheSession) {
