@@ -23,6 +23,7 @@ struct Described {
     std::string dtype;  // NumPy typestr, e.g. "|u1"
     uint8_t* data = nullptr;
     bool cuda = false;
+    uintptr_t stream = 0;
     py::object owner;
 };
 
@@ -41,6 +42,7 @@ Described describe(const py::handle& array) {
             d.strides.assign(d.shape.size(), item);
             for (size_t i = d.shape.size(); i-- > 1;) d.strides[i - 1] = d.strides[i] * d.shape[i];
         }
+        if (cai.contains("stream") && !cai["stream"].is_none()) d.stream = cai["stream"].cast<uintptr_t>();
         d.owner = py::reinterpret_borrow<py::object>(array);
         return d;
     }
@@ -149,6 +151,7 @@ ArrayFrame frame_from_array(const py::handle& array, PixelFormat format, int wid
     }
     ArrayFrame out;
     out.owner = d.owner;
+    out.producer_stream = d.stream;
     out.frame = Frame::wrap(format, width, height, d.cuda ? MemoryType::Cuda : MemoryType::Host, planes, pitch);
     return out;
 }

@@ -19,6 +19,9 @@ std::string input_format_name(PixelFormat format);  // the name parse_input_form
 struct ArrayFrame {
     Frame frame;             // wraps the array's memory (valid while `owner` lives)
     pybind11::object owner;  // the array (or its buffer view)
+    // CUDA arrays: the stream whose work writes the pixels (__cuda_array_interface__ "stream":
+    // 1 = the legacy default stream, 2 = per-thread default); 0 = none given, nothing to wait for.
+    uintptr_t producer_stream = 0;
 };
 
 // A frame over `array`'s memory; throws ValueError naming what is wrong (dtype, shape, strides,

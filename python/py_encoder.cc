@@ -7,12 +7,37 @@
 #include "gpu/frame_transfer.h"
 #include "nvcast/error.h"
 
+#if NVCAST_PY_CUDA
+#include <cuda_runtime.h>
+#endif
+
 namespace py = pybind11;
 
 namespace nvcast::python {
 namespace {
 
 std::string text_of(const py::handle& v) { return py::str(v); }
+
+// Orders `ours` after the work already queued on the array's producer stream, so the pixels are
+// written before preparation reads them (without waiting on the host).
+void wait_for_producer(uintptr_t producer, void* ours) {
+#if NVCAST_PY_CUDA
+    if (producer == 0) return;
+    const cudaStream_t theirs = producer == 1   ? cudaStreamLegacy
+                                : producer == 2 ? cudaStreamPerThread
+                                                : reinterpret_cast<cudaStream_t>(producer);
+    cudaEvent_t done = nullptr;
+    if (cudaEventCreateWithFlags(&done, cudaEventDisableTiming) != cudaSuccess)
+        throw Error(ErrorCode::DeviceLost, "cannot create a CUDA event");
+    cudaEventRecord(done, theirs);
+    cudaStreamWaitEvent(static_cast<cudaStream_t>(ours), done, 0);
+    cudaEventDestroy(done);
+#else
+    (void)producer;
+    (void)ours;
+    throw Error(ErrorCode::Unavailable, "CUDA arrays need nvcast built with the CUDA toolkit");
+#endif
+}
 
 }  // namespace
 
@@ -107,6 +132,7 @@ void PyEncoder::send(const py::handle& frame, bool keyframe) {
     FrameOptions options;
     options.force_idr = keyframe;
     py::gil_scoped_release unlocked;
+    if (in.frame.memory() == MemoryType::Cuda) wait_for_producer(in.producer_stream, cuda_stream_);
     Frame prepared = prep_->run(in.frame, cuda_stream_);
     if (prep_->active()) ++stats_.conversions;
     if (prepared.memory() == MemoryType::Cuda) {
