@@ -104,7 +104,8 @@ PYBIND11_MODULE(nvcast, m) {
     // nvcast.Error and one subclass per error code; argument errors are ValueErrors too.
     static PyObject* base = PyErr_NewExceptionWithDoc("nvcast.Error", "An nvcast error: the library's message", nullptr, nullptr);
     auto subclass = [&](const char* name, PyObject* second) {
-        py::tuple bases = second ? py::make_tuple(py::handle(base), py::handle(second)) : py::make_tuple(py::handle(base));
+        const py::tuple bases = second ? py::tuple(py::make_tuple(py::handle(base), py::handle(second)))
+                                       : py::tuple(py::make_tuple(py::handle(base)));
         return PyErr_NewException(name, bases.ptr(), nullptr);
     };
     static PyObject* invalid = subclass("nvcast.InvalidArgumentError", PyExc_ValueError);

@@ -35,8 +35,10 @@ class CudaTensors(unittest.TestCase):
             self.assertEqual(gpu["frames"], 30)
             self.assertEqual(gpu["host_copies"], 0, gpu)
             self.assertEqual(gpu["conversions"], 30)
-            a = open(os.path.join(d, "gpu.h264"), "rb").read()
-            b = open(os.path.join(d, "host.h264"), "rb").read()
+            with open(os.path.join(d, "gpu.h264"), "rb") as f:
+                a = f.read()
+            with open(os.path.join(d, "host.h264"), "rb") as f:
+                b = f.read()
             self.assertGreater(len(a), 1000)
             self.assertEqual(a, b, "CUDA tensor path and host path must give the same bytes")
             print(f"\nnvh264 selection: {gpu['selection']}", file=sys.stderr)
