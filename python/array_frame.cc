@@ -27,6 +27,65 @@ struct Described {
     py::object owner;
 };
 
+// DLPack (https://dmlc.github.io/dlpack/latest/c_api.html), the unversioned "dltensor" capsule
+// every exporter offers; declared here from the published C layout.
+struct DLDevice {
+    int32_t device_type;  // 1 CPU, 2 CUDA, 3 CUDA host (pinned)
+    int32_t device_id;
+};
+struct DLDataType {
+    uint8_t code;  // 1 = unsigned int
+    uint8_t bits;
+    uint16_t lanes;
+};
+struct DLTensor {
+    void* data;
+    DLDevice device;
+    int32_t ndim;
+    DLDataType dtype;
+    int64_t* shape;
+    int64_t* strides;  // in elements; null = compact row-major
+    uint64_t byte_offset;
+};
+struct DLManagedTensor {
+    DLTensor dl_tensor;
+    void* manager_ctx;
+    void (*deleter)(DLManagedTensor*);
+};
+
+// Takes the tensor out of its capsule; the returned owner calls the exporter's deleter when the
+// frame is done with it.
+Described describe_dlpack(const py::handle& array) {
+    py::capsule capsule = array.attr("__dlpack__")();
+    if (std::string(capsule.name() ? capsule.name() : "") != "dltensor")
+        bad("__dlpack__ returned a capsule that is not a 'dltensor'");
+    auto* managed = static_cast<DLManagedTensor*>(capsule.get_pointer());
+    PyCapsule_SetName(capsule.ptr(), "used_dltensor");  // consumed: the exporter must not free it
+    py::capsule owner(managed, [](void* p) {
+        auto* m = static_cast<DLManagedTensor*>(p);
+        if (m->deleter) m->deleter(m);
+    });
+    const DLTensor& t = managed->dl_tensor;
+    Described d;
+    if (t.device.device_type != 1 && t.device.device_type != 2 && t.device.device_type != 3)
+        bad("a DLPack tensor on device type " + std::to_string(t.device.device_type) + " (only CPU and CUDA memory)");
+    d.cuda = t.device.device_type == 2;
+    d.dtype = t.dtype.code == 1 && t.dtype.bits == 8 && t.dtype.lanes == 1 ? "|u1" : "dlpack code " +
+              std::to_string(t.dtype.code) + " bits " + std::to_string(t.dtype.bits);
+    d.data = static_cast<uint8_t*>(t.data) + t.byte_offset;
+    d.shape.assign(t.shape, t.shape + t.ndim);
+    const int64_t item = (t.dtype.bits + 7) / 8;
+    if (t.strides) {
+        for (int i = 0; i < t.ndim; ++i) d.strides.push_back(t.strides[i] * item);
+    } else {
+        d.strides.assign(static_cast<size_t>(t.ndim), item);
+        for (int i = t.ndim - 1; i > 0; --i) d.strides[static_cast<size_t>(i - 1)] = d.strides[static_cast<size_t>(i)] * d.shape[static_cast<size_t>(i)];
+    }
+    if (d.cuda) d.stream = 1;  // exported for the legacy default stream (no stream was passed)
+    d.owner = owner;
+    return d;
+}
+
 Described describe(const py::handle& array) {
     Described d;
     if (py::hasattr(array, "__cuda_array_interface__")) {
@@ -46,12 +105,13 @@ Described describe(const py::handle& array) {
         d.owner = py::reinterpret_borrow<py::object>(array);
         return d;
     }
+    if (!PyObject_CheckBuffer(array.ptr()) && py::hasattr(array, "__dlpack__")) return describe_dlpack(array);
     py::buffer_info info;
     try {
         info = py::reinterpret_borrow<py::buffer>(array).request();
     } catch (const std::exception&) {
-        bad("a frame must be a NumPy array (or anything with the buffer protocol) or a CUDA array "
-            "(__cuda_array_interface__), not " + std::string(py::str(py::type::of(array))));
+        bad("a frame must be a NumPy array (or anything with the buffer protocol), a DLPack tensor or a CUDA "
+            "array (__cuda_array_interface__), not " + std::string(py::str(py::type::of(array))));
     }
     d.shape = info.shape;
     d.strides = info.strides;

@@ -76,6 +76,32 @@ class EncodeFiles(unittest.TestCase):
             self.assertLess(abs(int(luma.mean()) - 100), 8)  # grey 100 limited-range, back as ~ (100-16)*255/219
 
 
+class DlpackOnly:
+    """An array that offers nothing but DLPack (as JAX arrays do)."""
+
+    def __init__(self, array):
+        self.array = array
+
+    def __dlpack__(self, stream=None):
+        return self.array.__dlpack__()
+
+    def __dlpack_device__(self):
+        return self.array.__dlpack_device__()
+
+
+class Dlpack(unittest.TestCase):
+    def test_dlpack_frames_give_the_same_stream_as_the_arrays_themselves(self):
+        frames = clip(t=6)
+        with tempfile.TemporaryDirectory() as d:
+            nvcast.encode(frames, os.path.join(d, "a.h264"), backend="x264", threads=1)
+            nvcast.encode([DlpackOnly(f) for f in frames], os.path.join(d, "b.h264"), backend="x264", threads=1)
+            with open(os.path.join(d, "a.h264"), "rb") as a, open(os.path.join(d, "b.h264"), "rb") as b:
+                self.assertEqual(a.read(), b.read())
+        with self.assertRaises(ValueError) as cm:
+            nvcast.Encoder(W, H).send(DlpackOnly(np.zeros((H, W, 3), np.float32)))
+        self.assertIn("uint8", str(cm.exception))
+
+
 class StreamingEncoder(unittest.TestCase):
     def test_packets_come_out_in_order_with_a_forced_keyframe(self):
         frames = clip(t=20)
