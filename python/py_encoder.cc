@@ -45,8 +45,9 @@ EncoderSettings settings_from(const std::string& codec, const std::string& backe
     EncoderSettings s;
     s.codec = codec;
     s.backend = backend;
-    for (const auto& [key_handle, value] : options) {
-        const std::string key = py::str(key_handle);
+    for (const auto& item : options) {
+        const py::handle value = item.second;  // not a structured binding: lambdas below capture it
+        const std::string key = py::str(item.first);
         auto as_int = [&] {
             if (!py::isinstance<py::int_>(value) || py::isinstance<py::bool_>(value))
                 throw py::type_error("nvcast: option '" + key + "' takes an int");
