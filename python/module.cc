@@ -3,11 +3,14 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <filesystem>
+#include <atomic>
+#include <memory>
 
 #include "array_frame.h"
 #include "nvcast/backend.h"
 #include "nvcast/error.h"
+#include "nvcast/pipeline.h"
+#include "nvcast/settings.h"
 #include "nvcast/sink.h"
 #include "nvcast/version.h"
 #include "py_encoder.h"
@@ -18,19 +21,24 @@ using namespace nvcast::python;
 
 namespace {
 
-// An Encoder whose packets go to a file (its extension picks the container, as in the CLI).
+// An Encoder whose packets go to an output as the pipeline opens it: a file (its extension picks
+// the container), rtp://host:port or whep://host:port. Receivers' keyframe requests force the
+// next frame written to a keyframe.
 class PyWriter {
 public:
-    PyWriter(std::string path, int width, int height, const std::string& codec, const py::object& fps,
+    PyWriter(std::string target, int width, int height, const std::string& codec, const py::object& fps,
              const std::string& backend, const std::string& format, const py::dict& options)
-        : path_(std::move(path)), encoder_(width, height, codec, fps, backend, format, options) {
+        : target_(std::move(target)), encoder_(width, height, codec, fps, backend, format, options) {
         StreamInfo info = stream_info_for(encoder_.config(), std::vector<uint8_t>{});
         const std::string headers = encoder_.codec_headers();
         info.codec_headers.assign(headers.begin(), headers.end());
-        sink_ = open_sink(path_, info);
+        auto requested = keyframe_requested_;
+        ReceiverRequests requests;
+        requests.keyframe = [requested] { *requested = true; };
+        sink_ = open_output(make_sink_spec(output_to(target_)), info, encoder_.config(), requests);
     }
     void write(const py::handle& frame, bool keyframe) {
-        encoder_.send(frame, keyframe);
+        encoder_.send(frame, keyframe || keyframe_requested_->exchange(false));
         drain(py::list());
     }
     py::dict close() {
@@ -44,12 +52,11 @@ public:
     }
     py::dict stats() const {
         const EncoderStats& s = encoder_.stats();
-        return py::dict(py::arg("path") = path_, py::arg("backend") = encoder_.backend(),
+        return py::dict(py::arg("target") = target_, py::arg("backend") = encoder_.backend(),
                         py::arg("selection") = encoder_.selection(), py::arg("frames") = s.frames,
                         py::arg("packets") = s.packets, py::arg("bytes") = s.bytes, py::arg("host_copies") = s.host_copies,
                         py::arg("conversions") = s.conversions);
     }
-    PyEncoder& encoder() { return encoder_; }
 
 private:
     void drain(const py::list& flushed) {
@@ -63,12 +70,14 @@ private:
         packet.pts = p.pts;
         packet.dts = p.dts;
         packet.keyframe = p.keyframe;
+        py::gil_scoped_release unlocked;
         sink_->write(packet);
     }
 
-    std::string path_;
+    std::string target_;
     PyEncoder encoder_;
-    std::unique_ptr<PacketSink> sink_;
+    std::shared_ptr<std::atomic<bool>> keyframe_requested_ = std::make_shared<std::atomic<bool>>(false);
+    std::shared_ptr<PacketSink> sink_;
 };
 
 py::dict probe() {
@@ -177,15 +186,17 @@ the CLI's: preset, tune, rc, bitrate, qp, gop, bframes, profile, threads, gpu, b
         .def("__exit__", [](PyEncoder& e, const py::args&) { e.close(); });
 
     py::class_<PyWriter>(m, "Writer", R"doc(
-Writer(path, width, height, codec="h264", fps=30, backend="auto", format="rgb24", **options)
+Writer(target, width, height, codec="h264", fps=30, backend="auto", format="rgb24", **options)
 
-An Encoder writing to a file; the extension picks the container (.mp4 .mkv .mov .ts .h264 .hevc .ivf).
-write(frame) each frame, close() (or leave the with-block) to finish the file; close() returns the stats.)doc")
+An Encoder writing to an output as the pipeline opens it: a file (the extension picks the container:
+.mp4 .mkv .mov .ts .h264 .hevc .ivf), rtp://host:port, or whep://host:port (browsers over WebRTC).
+write(frame) each frame, close() (or leave the with-block) to finish; close() returns the stats.
+Receivers' keyframe requests make the next frame written a keyframe.)doc")
         .def(py::init([](std::string path, int w, int h, const std::string& codec, const py::object& fps,
                          const std::string& backend, const std::string& format, const py::kwargs& kw) {
                  return std::make_unique<PyWriter>(std::move(path), w, h, codec, fps, backend, format, kw);
              }),
-             py::arg("path"), py::arg("width"), py::arg("height"), py::arg("codec") = "h264", py::arg("fps") = 30,
+             py::arg("target"), py::arg("width"), py::arg("height"), py::arg("codec") = "h264", py::arg("fps") = 30,
              py::arg("backend") = "auto", py::arg("format") = "rgb24")
         .def("write", &PyWriter::write, py::arg("frame"), py::arg("keyframe") = false)
         .def("close", &PyWriter::close)

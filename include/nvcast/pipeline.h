@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,17 @@ struct SinkSpec {
     std::shared_ptr<PacketSink> custom;
     webrtc::WhepConfig whep;  // whep://host:port targets: the WHEP endpoint browsers watch through
 };
+
+// What receivers ask of the encoder (RTCP PLI/FIR, REMB), called from network threads.
+struct ReceiverRequests {
+    std::function<void()> keyframe;
+    std::function<void(int64_t)> bitrate;  // bits/s the receivers can take
+};
+// Opens one output as the pipeline does: a file by its extension, rtp://host:port (RTP/SRTP with
+// RTCP; default pacing from the config's bitrate) or whep://host:port (WebRTC viewers), or the
+// spec's custom sink. Throws Error naming the problem.
+std::shared_ptr<PacketSink> open_output(const SinkSpec& spec, const StreamInfo& info, const EncoderConfig& config,
+                                        const ReceiverRequests& requests = {});
 
 struct StreamSpec {
     std::string name;        // in messages and stats; default "stream <n>" (from 1)

@@ -108,6 +108,9 @@ std::unique_ptr<FrameSource> open_input(const InputSettings& input);
 EncoderConfig make_encoder_config(const EncoderSettings& settings, const SourceInfo& source);
 
 PrepareSpec make_prepare_spec(const PrepareSettings& settings);
+// An output as the pipeline opens it (open_output): a file, rtp:// or whep:// with its options
+// checked; throws Error naming the option.
+SinkSpec make_sink_spec(const OutputSettings& output);
 // Opens the stream's source and plans its preparation (to learn what the encoder gets), then
 // builds the spec; throws Error naming the option (the caller adds the stream's name).
 StreamSpec make_stream_spec(const StreamSettings& settings);

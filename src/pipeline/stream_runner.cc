@@ -20,40 +20,6 @@ constexpr auto kKeyframeRequestInterval = std::chrono::milliseconds(500);
 // A bandwidth estimate moves the bitrate only when it differs by more than this share.
 constexpr double kBitrateStep = 0.05;
 
-// What receivers ask of the encoder, posted from a network thread.
-struct EncoderRequests {
-    std::function<void()> keyframe;
-    std::function<void(int64_t)> bitrate;
-};
-
-std::string host_cname() {
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
-    return std::string("nvcast@") + host;
-}
-
-std::shared_ptr<PacketSink> open_one_sink(const SinkSpec& spec, const StreamInfo& info, const EncoderConfig& c,
-                                          const EncoderRequests& requests) {
-    if (spec.custom) return spec.custom;
-    if (spec.target.empty()) throw Error(ErrorCode::InvalidArgument, "a sink has no target (file or rtp://host:port)");
-    if (webrtc::is_whep_url(spec.target)) {
-        webrtc::WhepConfig wc = spec.whep;
-        wc.on_keyframe_request = requests.keyframe;
-        wc.on_bitrate_estimate = requests.bitrate;
-        if (wc.cname == "nvcast") wc.cname = host_cname();
-        return std::make_shared<webrtc::WhepSink>(wc, info);
-    }
-    if (!rtp::is_network_url(spec.target)) return open_sink(spec.target, info);
-    rtp::RtpSinkConfig rc = spec.rtp;
-    rc.sender.on_keyframe_request = requests.keyframe;
-    rc.sender.on_bitrate_estimate = requests.bitrate;
-    rc.sender.destination = rtp::parse_url(spec.target);
-    if (rc.sender.pacing_rate == 0) rc.sender.pacing_rate = rtp::default_pacing_rate(c.rc.bitrate, c.rc.max_bitrate);
-    if (rc.sender.pacing_rate < 0) rc.sender.pacing_rate = 0;  // explicitly off
-    if (rc.sender.cname == "nvcast") rc.sender.cname = host_cname();
-    return std::make_shared<rtp::RtpSink>(rc, info);
-}
-
 }  // namespace
 
 StreamRunner::StreamRunner(StreamSpec spec, size_t index)
@@ -149,9 +115,9 @@ void StreamRunner::open(int gpu) {
         info.time_base_den = in.time_base_den;
         info.carried = source_->carried_media();
         for (const SinkSpec& s : spec_.sinks) {
-            const EncoderRequests requests{[this] { keyframe_requested_ = true; },
-                                           [this](int64_t bits) { estimated_bitrate_ = bits; }};
-            sinks_.push_back(open_one_sink(s, info, config_, requests));
+            const ReceiverRequests requests{[this] { keyframe_requested_ = true; },
+                                            [this](int64_t bits) { estimated_bitrate_ = bits; }};
+            sinks_.push_back(open_output(s, info, config_, requests));
             SinkStats sink_stats;
             sink_stats.target = s.target.empty() && s.custom ? "custom" : s.target;
             stats_.sinks.push_back(std::move(sink_stats));

@@ -28,8 +28,6 @@ PrepareSpec make_prepare_spec(const PrepareSettings& p) {
     return spec;
 }
 
-namespace {
-
 SinkSpec make_sink_spec(const OutputSettings& o) {
     SinkSpec sink;
     sink.target = o.target;
@@ -83,7 +81,6 @@ SinkSpec make_sink_spec(const OutputSettings& o) {
     return sink;
 }
 
-}  // namespace
 
 StreamSpec make_stream_spec(const StreamSettings& s) {
     StreamSpec spec;

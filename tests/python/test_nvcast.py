@@ -127,6 +127,32 @@ class StreamingEncoder(unittest.TestCase):
         self.assertEqual(len(enc.flush()), 1)
 
 
+class Outputs(unittest.TestCase):
+    def test_a_writer_streams_rtp_as_the_pipeline_does(self):
+        import socket
+        rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        rx.bind(("127.0.0.1", 0))
+        rx.settimeout(2)
+        port = rx.getsockname()[1]
+        with nvcast.Writer(f"rtp://127.0.0.1:{port}", W, H, backend="x264", tune="ll") as w:
+            for f in clip(t=10):
+                w.write(f)
+        packets = []
+        try:
+            while True:
+                packets.append(rx.recv(2048))
+        except socket.timeout:
+            pass
+        self.assertEqual(w.stats["frames"], 10)
+        self.assertGreaterEqual(len(packets), 10)
+        self.assertTrue(all(p[0] >> 6 == 2 and p[1] & 0x7F == 96 for p in packets))  # RTP v2, PT 96
+
+    def test_a_writer_serves_webrtc_viewers(self):
+        with nvcast.Writer("whep://127.0.0.1:0", W, H, backend="x264", tune="ll") as w:
+            w.write(clip(t=1)[0])
+        self.assertEqual(w.stats["frames"], 1)
+
+
 class Errors(unittest.TestCase):
     def test_bad_frames_are_value_errors_naming_the_problem(self):
         enc = nvcast.Encoder(W, H, backend="x264")
