@@ -92,6 +92,19 @@ function startNvcast() {
     await new Promise((r) => setTimeout(r, 100));
   }
   await nvDone;
+  // The browser may still be decoding the last frames it received (a loaded machine, AV1): read
+  // its stats until they stop moving (500 ms unchanged, at most 5 s).
+  for (let still = 0, t = Date.now(); still < 5 && Date.now() - t < 5000;) {
+    await new Promise((r) => setTimeout(r, 100));
+    let moved = false;
+    for (let i = 0; i < pages.length; ++i) {
+      const v = await inbound(pages[i]);
+      if (v && (!lasts[i] || v.framesDecoded !== lasts[i].framesDecoded)) moved = true;
+      if (v) lasts[i] = v;
+    }
+    still = moved ? 0 : still + 1;
+  }
+  last = lasts[0];
   const state = await page.evaluate(() => window.nvcast && { state: window.nvcast.state, error: window.nvcast.error });
   const resources = [];
   for (const p of pages) resources.push(await p.evaluate(() => window.nvcast && window.nvcast.resource));
