@@ -39,6 +39,21 @@ void wait_for_producer(uintptr_t producer, void* ours) {
 #endif
 }
 
+// The CUDA device a device pointer lives on; -1 when it cannot be told.
+int device_of(const void* pointer) {
+#if NVCAST_PY_CUDA
+    cudaPointerAttributes attributes{};
+    if (cudaPointerGetAttributes(&attributes, pointer) != cudaSuccess) {
+        cudaGetLastError();  // clear it: not a device pointer CUDA knows
+        return -1;
+    }
+    return attributes.device;
+#else
+    (void)pointer;
+    return -1;
+#endif
+}
+
 }  // namespace
 
 EncoderSettings settings_from(const std::string& codec, const std::string& backend, const py::dict& options) {
@@ -110,7 +125,8 @@ void PyEncoder::open(MemoryType memory) {
     selection_ = opened.selection;
     memory_ = memory;
     if (memory == MemoryType::Cuda && !stream_owner_) {
-        auto stream = std::make_shared<gpu::CudaStream>(config.gpu >= 0 ? config.gpu : 0);
+        cuda_device_ = config.gpu >= 0 ? config.gpu : 0;
+        auto stream = std::make_shared<gpu::CudaStream>(cuda_device_);
         cuda_stream_ = stream->get();
         stream_owner_ = stream;
     }
@@ -125,6 +141,19 @@ void PyEncoder::send(const py::handle& frame, bool keyframe) {
     if (flushed_) throw Error(ErrorCode::InvalidState, "send() after flush(): open a new Encoder");
     encoder();
     ArrayFrame in = frame_from_array(frame, input_format_, width_, height_);
+    if (in.frame.memory() == MemoryType::Cuda) {
+        // The encoder works on the array's GPU: with gpu "auto" it moves there, a gpu given
+        // otherwise is an error (no copy between GPUs behind the caller's back).
+        const int device = device_of(in.frame.data(0));
+        const int wanted = parse_gpu(settings_.gpu);
+        if (device >= 0 && wanted != kAutoGpu && device != wanted)
+            throw py::value_error("nvcast: the array is on GPU " + std::to_string(device) + ", this encoder on GPU " +
+                                  std::to_string(wanted) + " (gpu=" + std::to_string(wanted) + ")");
+        if (device >= 0 && memory_ != MemoryType::Cuda) settings_.gpu = std::to_string(device);
+        else if (device >= 0 && device != cuda_device_)
+            throw py::value_error("nvcast: the array is on GPU " + std::to_string(device) +
+                                  ", this encoder's earlier frames on GPU " + std::to_string(cuda_device_));
+    }
     if (in.frame.memory() != memory_) {
         if (next_pts_ > 0)
             throw py::value_error("nvcast: frames must stay in one memory (all host arrays or all CUDA arrays)");

@@ -58,6 +58,7 @@ private:
     std::unique_ptr<Encoder> encoder_;
     std::string selection_;
     void* cuda_stream_ = nullptr;  // gpu::CudaStream, owned (device frames only)
+    int cuda_device_ = -1;         // the GPU device frames are prepared and encoded on
     std::shared_ptr<void> stream_owner_;
     int64_t next_pts_ = 0;
     bool flushed_ = false;
