@@ -20,4 +20,9 @@ PKG_CONFIG_PATH=$libdir/pkgconfig c++ -std=c++20 $extra "$src/main.cc" -o "$work
     $(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --cflags --libs nvcast)
 LD_LIBRARY_PATH=$libdir "$work/consumer-pc"
 LD_LIBRARY_PATH=$libdir "$prefix/bin/nvcast" --version
+# 3. The Python module, where Debian's python3 looks under the prefix (none in sanitizer builds).
+module=$(find "$prefix" -name 'nvcast.cpython-*.so' | head -1)
+if [ -n "$module" ]; then
+    PYTHONPATH=$(dirname "$module") /usr/bin/python3 -c 'import nvcast; assert nvcast.probe()["backends"]; print("python module", nvcast.__version__)'
+fi
 echo "install consumer test passed"
