@@ -28,7 +28,8 @@ struct Endpoint {
 // "rtp://host:port", "rtp://[v6addr]:port", "udp://..." or "host:port"; for receivers also
 // "rtp://@:port" / ":port" (any address). Throws Error(InvalidArgument) naming the problem:
 // missing port, port out of range 1..65535, unknown scheme, bad IPv6 brackets.
-Endpoint parse_url(std::string_view url, bool allow_any_host = false);
+// Servers (allow_port_zero) may also take port 0: an ephemeral port chosen when they bind.
+Endpoint parse_url(std::string_view url, bool allow_any_host = false, bool allow_port_zero = false);
 // True for text that names one of parse_url's schemes (rtp://, udp://, srtp://): a network
 // destination, not a file.
 bool is_network_url(std::string_view text);

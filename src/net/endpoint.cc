@@ -24,7 +24,7 @@ bool is_network_url(std::string_view text) {
     return scheme_end != std::string_view::npos && network_scheme(text.substr(0, scheme_end));
 }
 
-Endpoint parse_url(std::string_view url, bool allow_any_host) {
+Endpoint parse_url(std::string_view url, bool allow_any_host, bool allow_port_zero) {
     const std::string original(url);
     std::string_view rest = url;
     const size_t scheme_end = rest.find("://");
@@ -65,9 +65,9 @@ Endpoint parse_url(std::string_view url, bool allow_any_host) {
     if (port_text.empty() || ec != std::errc() || ptr != port_text.data() + port_text.size())
         throw Error(ErrorCode::InvalidArgument, "port '" + std::string(port_text) + "' in '" + original +
                                                     "' is not a number");
-    if (port < 1 || port > 65535)
-        throw Error(ErrorCode::InvalidArgument,
-                    "port " + std::to_string(port) + " in '" + original + "' is out of range (1..65535)");
+    if (port < (allow_port_zero ? 0 : 1) || port > 65535)
+        throw Error(ErrorCode::InvalidArgument, "port " + std::to_string(port) + " in '" + original +
+                                                    "' is out of range (" + (allow_port_zero ? "0" : "1") + "..65535)");
     ep.port = static_cast<uint16_t>(port);
     return ep;
 }

@@ -2,21 +2,12 @@
 // Chromium 156 by createOffer() with one recvonly video transceiver) and hand-written variants.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
+#include "chromium_offer.h"
 #include "net/webrtc/webrtc_sdp.h"
 #include "nvcast/error.h"
 
 namespace nvcast::webrtc {
 namespace {
-
-std::string chromium_offer() {
-    std::ifstream in(std::string(NVCAST_SOURCE_DIR) + "/tests/webrtc/data/chromium_offer.sdp");
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // SPS NAL unit headers of a High (100) and a Constrained Baseline (66) stream: enough for the profile.
 const std::vector<uint8_t> kHighSps = {0, 0, 0, 1, 0x67, 100, 0, 31, 0xac};

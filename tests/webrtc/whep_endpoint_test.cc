@@ -5,25 +5,17 @@
 #include <httplib.h>
 #include <netinet/in.h>
 
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <thread>
 
 #include "net/webrtc/stun.h"
 #include "support/udp_peer.h"
+#include "chromium_offer.h"
 #include "nvcast/error.h"
 #include "nvcast/webrtc.h"
 
 namespace nvcast::webrtc {
 namespace {
-
-std::string chromium_offer() {
-    std::ifstream in(std::string(NVCAST_SOURCE_DIR) + "/tests/webrtc/data/chromium_offer.sdp");
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 StreamInfo h264_stream() {
     StreamInfo info;

@@ -19,13 +19,10 @@ WhepConfig parse_whep_url(std::string_view url) {
         rest = rest.substr(0, q);
     }
     if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
-    // Port 0 (an ephemeral port) is fine for a server, which parse_url (made for destinations) refuses.
-    const bool ephemeral = rest.size() >= 2 && rest.substr(rest.size() - 2) == ":0";
-    const std::string address = ephemeral ? std::string(rest.substr(0, rest.size() - 1)) + "1" : std::string(rest);
-    const rtp::Endpoint ep = rtp::parse_url(address, /*allow_any_host=*/true);
+    const rtp::Endpoint ep = rtp::parse_url(rest, /*allow_any_host=*/true, /*allow_port_zero=*/true);
     WhepConfig config;
     config.host = ep.host;
-    config.port = ephemeral ? 0 : ep.port;
+    config.port = ep.port;
     while (!query.empty()) {
         const size_t amp = query.find('&');
         const std::string_view pair = query.substr(0, amp);
