@@ -14,6 +14,32 @@
 #define NVCAST_HD_FN inline
 #endif
 
+// Where lanes (threads of one warp) sharing a macroblock must meet before going on. Host code runs
+// one lane, so there it is nothing.
+#if defined(__CUDA_ARCH__)
+#define NVCAST_LANE_SYNC() __syncwarp()
+#else
+#define NVCAST_LANE_SYNC() ((void)0)
+#endif
+
+namespace nvcast::nvh264 {
+
+// The lanes of a warp that share one block's work (lane `lane` of `count`): each sums its share of
+// samples and sum() adds the shares (a butterfly, so every lane gets the total). All `count` lanes
+// must call sum() together, and count is 1 or 32. On the host there is one lane.
+struct Lanes {
+    int lane = 0;
+    int count = 1;
+    NVCAST_HD int sum(int v) const {
+#if defined(__CUDA_ARCH__)
+        for (int o = count >> 1; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+#endif
+        return v;
+    }
+};
+
+}  // namespace nvcast::nvh264
+
 namespace nvcast::nvh264 {
 
 NVCAST_HD int clip3(int lo, int hi, int v) { return v < lo ? lo : (v > hi ? hi : v); }

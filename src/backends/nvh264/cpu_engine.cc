@@ -85,7 +85,7 @@ public:
     std::vector<uint8_t> code_slices(const FrameContext& setup, const std::vector<BitWriter>& headers,
                                      int nal_unit_type) override {
         const FrameContext f = bind(setup);
-        wavefront_stage(f);
+        decide_stage(f);
         // Entropy: one chunk per macroblock (with the skip run that precedes it), then per-slice concatenation.
         const size_t n = mbs_.size();
         std::vector<int> trailing_skips(static_cast<size_t>(f.slices), 0);

@@ -31,7 +31,11 @@ NVCAST_HD int boundary_strength(const MbInfo& mp, int rp, const MbInfo& mq, int 
 // horizontal edges top to bottom (8.7). It reads and writes up to 4 samples into the left and top
 // neighbours, so any order in which (x-1, y), (x, y-1) and (x+1, y-1) come first equals raster order
 // (the GPU runs anti-diagonals x + 2y).
-NVCAST_HD_FN void deblock_mb(const FrameContext& f, const DeblockParams& prm, int mbx, int mby) {
+// The lines across one edge are independent (16 luma, and on edges 0 and 2 8 per chroma plane), so
+// `lanes` threads may share a macroblock: lane k filters lines k, k + lanes, ... and all lanes meet
+// (NVCAST_LANE_SYNC) before the next edge. The host calls it with one lane.
+NVCAST_HD_FN void deblock_mb(const FrameContext& f, const DeblockParams& prm, int mbx, int mby, int lane = 0,
+                             int lanes = 1) {
     using deblock_detail::boundary_strength;
     const PlaneView* planes[3] = {&f.rec.y, &f.rec.u, &f.rec.v};
     const MbInfo& mq = f.mb(mbx, mby);
@@ -47,31 +51,32 @@ NVCAST_HD_FN void deblock_mb(const FrameContext& f, const DeblockParams& prm, in
                 bs[k] = boundary_strength(mp, rp, mq, rq, mb_edge);
             }
             const int qp_av = (mp.qp + mq.qp + 1) >> 1;
-            for (int c = 0; c < 3; ++c) {
-                if (c > 0 && (e & 1)) continue;  // chroma edges: luma edges 0 and 2 (8 samples apart)
+            // Work items: luma lines 0..15, then (chroma edges: luma edges 0 and 2) 8 lines of each chroma plane.
+            const int items = (e & 1) ? 16 : 32;
+            for (int item = lane; item < items; item += lanes) {
+                const int c = item < 16 ? 0 : (item < 24 ? 1 : 2);
+                const int i = c == 0 ? item : (item - 16) & 7;
                 const int qpl = c == 0 ? qp_av : (chroma_qp(mp.qp) + chroma_qp(mq.qp) + 1) >> 1;
                 const int ia = clip3(0, 51, qpl + prm.alpha_offset), ib = clip3(0, 51, qpl + prm.beta_offset);
                 const int alpha = deblock_alpha(ia), beta = deblock_beta(ib);
-                if (alpha == 0 || beta == 0) continue;
+                const int b = bs[c == 0 ? i / 4 : i / 2];
+                if (alpha == 0 || beta == 0 || b == 0) continue;
                 const PlaneView& pl = *planes[c];
                 const int size = c == 0 ? 16 : 8;
                 const int off = c == 0 ? e * 4 : (e / 2) * 4;
-                for (int i = 0; i < size; ++i) {
-                    const int b = bs[c == 0 ? i / 4 : i / 2];
-                    if (b == 0) continue;
-                    const int tc0 = b < 4 ? deblock_tc0(ia, b) : 0;
-                    uint8_t* q0;
-                    int step;
-                    if (dir == 0) {
-                        q0 = pl.row(mby * size + i) + mbx * size + off;
-                        step = 1;
-                    } else {
-                        q0 = pl.row(mby * size + off) + mbx * size + i;
-                        step = pl.stride;
-                    }
-                    filter_line(q0, step, b, alpha, beta, tc0, c > 0);
+                const int tc0 = b < 4 ? deblock_tc0(ia, b) : 0;
+                uint8_t* q0;
+                int step;
+                if (dir == 0) {
+                    q0 = pl.row(mby * size + i) + mbx * size + off;
+                    step = 1;
+                } else {
+                    q0 = pl.row(mby * size + off) + mbx * size + i;
+                    step = pl.stride;
                 }
+                filter_line(q0, step, b, alpha, beta, tc0, c > 0);
             }
+            NVCAST_LANE_SYNC();
         }
     }
 }

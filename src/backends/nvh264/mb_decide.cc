@@ -2,13 +2,11 @@
 
 namespace nvcast::nvh264 {
 
-void wavefront_stage(const FrameContext& f) {
-    const int waves = f.mb_w + 2 * (f.mb_h - 1);
-    for (int t = 0; t < waves; ++t)
-        for (int y = 0; y < f.mb_h; ++y) {
-            const int x = t - 2 * y;
-            if (x >= 0 && x < f.mb_w) decide_and_reconstruct(f, x, y);
-        }
+void decide_stage(const FrameContext& f) {
+    for (int mby = 0; mby < f.mb_h; ++mby)
+        for (int mbx = 0; mbx < f.mb_w; ++mbx) plan_mb(f, mbx, mby);
+    for (int mby = 0; mby < f.mb_h; ++mby)
+        for (int mbx = 0; mbx < f.mb_w; ++mbx) finish_mb(f, mbx, mby);
 }
 
 }  // namespace nvcast::nvh264

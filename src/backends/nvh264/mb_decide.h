@@ -1,6 +1,5 @@
-// nvh264: mode decision + transform + reconstruction of one macroblock (the
-// wavefront stage: a macroblock needs its left, top-left, top and top-right
-// neighbours finished, so all macroblocks of one anti-diagonal run in parallel).
+// nvh264: mode decision + transform + reconstruction of one macroblock, in two passes (plan_mb
+// for all macroblocks at once, then finish_mb in wavefront order; see below).
 #pragma once
 
 #include <climits>
@@ -36,10 +35,10 @@ NVCAST_HD MbPointers pointers(const FrameContext& f, int mbx, int mby) {
 
 NVCAST_HD int mvd_bits(Mv mv, Mv mvp) { return se_bits(mv.x - mvp.x) + se_bits(mv.y - mvp.y); }
 
-// --- intra ---------------------------------------------------------------------------------
+// --- intra: modes planned on source samples, coded on the reconstruction --------------------
 
 NVCAST_HD_FN int best_intra16(const FrameContext& f, int mbx, int mby, const MbPointers& p, int& mode_out) {
-    const IntraNeighbours n = luma16_neighbours(f, mbx, mby);
+    const IntraNeighbours n = luma16_neighbours(f, f.src, mbx, mby);
     int best = INT_MAX;
     uint8_t pred[256];
     for (int m = 0; m < 4; ++m) {
@@ -54,17 +53,23 @@ NVCAST_HD_FN int best_intra16(const FrameContext& f, int mbx, int mby, const MbP
     return best;
 }
 
-// Intra 4x4 trial: decides, codes and reconstructs all 16 blocks into f.rec; returns the cost.
-NVCAST_HD_FN int trial_intra4x4(const FrameContext& f, int mbx, int mby, const MbPointers& p, MbInfo& t) {
+// Whether Intra 4x4 block (raster r) of column mbx may not read its top-right samples (they belong
+// to an unrefreshed macroblock during gradual decoder refresh).
+NVCAST_HD bool i4_topright_forbidden(const FrameContext& f, int mbx, int r, const IntraNeighbours& n) {
+    return mbx == f.gdr_i4_col && r == 3 && n.has_topright;
+}
+
+// Chooses the 16 Intra 4x4 modes into t.i4_mode from source samples; returns the cost.
+NVCAST_HD_FN int plan_intra4x4(const FrameContext& f, int mbx, int mby, const MbPointers& p, MbInfo& t) {
     int total = 0;
     for (int blk = 0; blk < 16; ++blk) {
         const int r = blk_to_raster(blk), bx = r & 3, by = r >> 2;
-        const IntraNeighbours n = luma4_neighbours(f, mbx, mby, blk);
-        const int pm = predicted_intra4_mode(f, mbx, mby, blk, t);
+        const IntraNeighbours n = luma4_neighbours(f, f.src, mbx, mby, blk);
+        const int pm = predicted_intra4_mode(f, mbx, mby, blk, t, false);
         const uint8_t* s = p.src[0] + by * 4 * p.src_stride[0] + bx * 4;
         int best = INT_MAX, best_mode = kI4Dc;
-        uint8_t pred[16], best_pred[16];
-        const bool no_topright = mbx == f.gdr_i4_col && r == 3 && n.has_topright;
+        uint8_t pred[16];
+        const bool no_topright = i4_topright_forbidden(f, mbx, r, n);
         for (int m = 0; m < 9; ++m) {
             if (!intra4_mode_allowed(m, n)) continue;
             if (no_topright && (m == kI4DiagDownLeft || m == kI4VerticalLeft)) continue;
@@ -73,68 +78,71 @@ NVCAST_HD_FN int trial_intra4x4(const FrameContext& f, int mbx, int mby, const M
             if (c < best) {
                 best = c;
                 best_mode = m;
-                for (int i = 0; i < 16; ++i) best_pred[i] = pred[i];
             }
         }
         t.i4_mode[r] = static_cast<uint8_t>(best_mode);
-        code_recon_luma4x4(s, p.src_stride[0], best_pred, f.qp, blk, t,
-                           p.rec[0] + by * 4 * p.rec_stride[0] + bx * 4, p.rec_stride[0]);
         total += best;
     }
-    t.cbp &= 0x30;
-    for (int r = 0; r < 16; ++r)
-        if (t.nnz[r]) t.cbp |= 1 << (((r >> 3) << 1) | ((r & 3) >> 1));
     return total;
 }
 
-NVCAST_HD_FN void code_intra16(const FrameContext& f, int mbx, int mby, const MbPointers& p, int mode, MbInfo& mb) {
-    const IntraNeighbours n = luma16_neighbours(f, mbx, mby);
-    uint8_t pred[256];
-    predict16x16(mode, n, pred);
-    mb.type = kMbI16x16;
-    mb.i16_mode = static_cast<uint8_t>(mode);
-    code_luma_i16(p.src[0], p.src_stride[0], pred, f.qp, mb);
-    recon_luma(mb, pred, f.qp, true, p.rec[0], p.rec_stride[0]);
-}
-
-NVCAST_HD_FN void code_intra_chroma(const FrameContext& f, int mbx, int mby, const MbPointers& p, MbInfo& mb) {
-    IntraNeighbours n[2] = {chroma_neighbours(f, mbx, mby, 1), chroma_neighbours(f, mbx, mby, 2)};
-    uint8_t pred[2][64];
+NVCAST_HD_FN int plan_chroma_mode(const FrameContext& f, int mbx, int mby, const MbPointers& p) {
+    const IntraNeighbours n[2] = {chroma_neighbours(f, f.src, mbx, mby, 1), chroma_neighbours(f, f.src, mbx, mby, 2)};
+    uint8_t pred[64];
     int best = INT_MAX, best_mode = kChromaDc;
     for (int m = 0; m < 4; ++m) {
         if (!chroma_mode_allowed(m, n[0])) continue;
         int c = f.cost_bits(ue_bits(static_cast<uint32_t>(m)));
         for (int k = 0; k < 2; ++k) {
-            predict_chroma8x8(m, n[k], pred[k]);
-            c += satd(p.src[1 + k], p.src_stride[1 + k], pred[k], 8, 8, 8);
+            predict_chroma8x8(m, n[k], pred);
+            c += satd(p.src[1 + k], p.src_stride[1 + k], pred, 8, 8, 8);
         }
         if (c < best) {
             best = c;
             best_mode = m;
         }
     }
-    for (int k = 0; k < 2; ++k) predict_chroma8x8(best_mode, n[k], pred[k]);
-    mb.chroma_mode = static_cast<uint8_t>(best_mode);
+    return best_mode;
+}
+
+// Plans an intra macroblock: Intra 16x16 (mode i16_mode, cost i16_cost) or Intra 4x4, and the chroma mode.
+NVCAST_HD_FN void plan_intra(const FrameContext& f, int mbx, int mby, const MbPointers& p, MbInfo& mb, int i16_cost,
+                             int i16_mode) {
+    mb.type = kMbI16x16;
+    mb.i16_mode = static_cast<uint8_t>(i16_mode);
+    if (f.tools.intra4x4) {
+        MbInfo t = mb;
+        t.type = kMbI4x4;
+        if (plan_intra4x4(f, mbx, mby, p, t) + f.cost_bits(6) < i16_cost) mb = t;
+    }
+    mb.chroma_mode = static_cast<uint8_t>(plan_chroma_mode(f, mbx, mby, p));
+}
+
+// Codes and reconstructs a planned intra macroblock from its reconstructed neighbours.
+NVCAST_HD_FN void code_intra(const FrameContext& f, int mbx, int mby, const MbPointers& p, MbInfo& mb) {
+    if (mb.type == kMbI4x4) {
+        for (int blk = 0; blk < 16; ++blk) {
+            const int r = blk_to_raster(blk), bx = r & 3, by = r >> 2;
+            uint8_t pred[16];
+            predict4x4(mb.i4_mode[r], luma4_neighbours(f, f.rec, mbx, mby, blk), pred);
+            code_recon_luma4x4(p.src[0] + by * 4 * p.src_stride[0] + bx * 4, p.src_stride[0], pred, f.qp, blk, mb,
+                               p.rec[0] + by * 4 * p.rec_stride[0] + bx * 4, p.rec_stride[0]);
+        }
+        mb.cbp &= 0x30;
+        for (int r = 0; r < 16; ++r)
+            if (mb.nnz[r]) mb.cbp |= 1 << (((r >> 3) << 1) | ((r & 3) >> 1));
+    } else {
+        uint8_t pred[256];
+        predict16x16(mb.i16_mode, luma16_neighbours(f, f.rec, mbx, mby), pred);
+        code_luma_i16(p.src[0], p.src_stride[0], pred, f.qp, mb);
+        recon_luma(mb, pred, f.qp, true, p.rec[0], p.rec_stride[0]);
+    }
+    uint8_t pred[2][64];
+    for (int k = 0; k < 2; ++k) predict_chroma8x8(mb.chroma_mode, chroma_neighbours(f, f.rec, mbx, mby, 1 + k), pred[k]);
     const uint8_t* src[2] = {p.src[1], p.src[2]};
     const uint8_t* pr[2] = {pred[0], pred[1]};
     uint8_t* dst[2] = {p.rec[1], p.rec[2]};
     code_recon_chroma(src, p.src_stride[1], pr, chroma_qp(f.qp), true, mb, dst, p.rec_stride[1]);
-}
-
-NVCAST_HD_FN void code_intra(const FrameContext& f, int mbx, int mby, const MbPointers& p, MbInfo& mb, int i16_cost, int i16_mode) {
-    bool use_i4 = false;
-    MbInfo t = mb;
-    if (f.tools.intra4x4) {
-        t.type = kMbI4x4;
-        const int i4_cost = trial_intra4x4(f, mbx, mby, p, t) + f.cost_bits(6);
-        use_i4 = i4_cost < i16_cost;
-    }
-    if (use_i4) {
-        mb = t;
-    } else {
-        code_intra16(f, mbx, mby, p, i16_mode, mb);
-    }
-    code_intra_chroma(f, mbx, mby, p, mb);
 }
 
 // --- inter ---------------------------------------------------------------------------------
@@ -162,16 +170,18 @@ NVCAST_HD_FN int luma_cost(const FrameContext& f, const MbPointers& p, int mbx, 
     return satd(p.src[0] + by * 4 * p.src_stride[0] + bx * 4, p.src_stride[0], pred, 16, w, h);
 }
 
-// Best 16x16 inter candidate: motion-search result or predictors; returns cost, sets mv.
-NVCAST_HD_FN int choose_16x16(const FrameContext& f, const MbPointers& p, int mbx, int mby, Mv mvp, Mv skip_mv, Mv& best_mv) {
+// Best 16x16 inter candidate: the motion-search result or the (estimated) predictors; returns the
+// cost with the vector's rate against the estimated predictor, sets mv.
+NVCAST_HD_FN int choose_16x16(const FrameContext& f, const MbPointers& p, int mbx, int mby, const SearchedPredictors& sp,
+                              Mv& best_mv) {
     const MotionResult& me = f.motion[static_cast<ptrdiff_t>(mby) * f.mb_w + mbx];
-    const Mv cands[3] = {me.mv16, mvp, skip_mv};
+    const Mv cands[3] = {me.mv16, sp.mvp, sp.skip};
     int best = INT_MAX;
     for (int i = 0; i < 3; ++i) {
         bool dup = false;
         for (int j = 0; j < i; ++j) dup |= cands[j] == cands[i];
         if (dup || !f.mv_allowed(mbx, mbx * 16, 16, cands[i])) continue;
-        const int c = luma_cost(f, p, mbx, mby, 0, 0, 16, 16, cands[i]) + f.cost_bits(mvd_bits(cands[i], mvp));
+        const int c = luma_cost(f, p, mbx, mby, 0, 0, 16, 16, cands[i]) + f.cost_bits(mvd_bits(cands[i], sp.mvp));
         if (c < best) {
             best = c;
             best_mv = cands[i];
@@ -191,34 +201,42 @@ NVCAST_HD_FN void code_inter(const FrameContext& f, const MbPointers& p, int mbx
     code_recon_chroma(src, p.src_stride[1], pr, chroma_qp(f.qp), false, mb, dst, p.rec_stride[1]);
 }
 
-// Tries the 16x8 / 8x16 / 8x8 partitions with the motion-search vectors; returns the best cost
-// (INT_MAX when none) and leaves the winning layout in `out`.
-NVCAST_HD_FN int choose_partitions(const FrameContext& f, const MbPointers& p, int mbx, int mby, MbInfo& mb, MbInfo& out) {
+// Partition i of an inter macroblock type, in 4x4 units.
+struct Partition {
+    int bx, by, bw, bh;
+    PartShape shape;
+};
+
+NVCAST_HD int partition_count(uint8_t type) { return type == kMbP8x8 ? 4 : (type == kMbP16x16 ? 1 : 2); }
+
+NVCAST_HD Partition partition_of(uint8_t type, int i) {
+    switch (type) {
+        case kMbP16x8: return Partition{0, i * 2, 4, 2, PartShape::k16x8};
+        case kMbP8x16: return Partition{i * 2, 0, 2, 4, PartShape::k8x16};
+        case kMbP8x8: return Partition{(i & 1) * 2, (i >> 1) * 2, 2, 2, PartShape::k8x8};
+        default: return Partition{0, 0, 4, 4, PartShape::k16x16};
+    }
+}
+
+// Tries the 16x8 / 8x16 / 8x8 partitions with the motion-search vectors, each vector's rate against
+// the estimated 16x16 predictor; returns the best cost (INT_MAX when none) and its layout in `out`.
+NVCAST_HD_FN int choose_partitions(const FrameContext& f, const MbPointers& p, int mbx, int mby, Mv mvp, MbInfo& out) {
     const MotionResult& me = f.motion[static_cast<ptrdiff_t>(mby) * f.mb_w + mbx];
     int best = INT_MAX;
-    struct Layout {
-        uint8_t type;
-        PartShape shape;
-        int n, bw, bh;
-    };
-    constexpr Layout kLayouts[3] = {{kMbP16x8, PartShape::k16x8, 2, 4, 2},
-                                           {kMbP8x16, PartShape::k8x16, 2, 2, 4},
-                                           {kMbP8x8, PartShape::k8x8, 4, 2, 2}};
-    for (const Layout& l : kLayouts) {
-        mb.type = l.type;
-        int cost = f.cost_bits(l.type == kMbP8x8 ? 9 : 3);
-        for (int i = 0; i < l.n; ++i) {
-            const int bx = l.type == kMbP16x8 ? 0 : (i & 1) * 2;
-            const int by = l.type == kMbP8x16 ? 0 : (l.type == kMbP16x8 ? i * 2 : (i >> 1) * 2);
-            const Mv mvp = predict_mv(f, mbx, mby, bx, by, l.bw, l.shape);
-            const Mv mv = l.type == kMbP16x8 ? me.mv16x8[i] : (l.type == kMbP8x16 ? me.mv8x16[i] : me.mv8[i]);
-            if (!f.mv_allowed(mbx, mbx * 16 + bx * 4, l.bw * 4, mv)) {
+    constexpr uint8_t kTypes[3] = {kMbP16x8, kMbP8x16, kMbP8x8};
+    MbInfo mb = out;
+    for (const uint8_t type : kTypes) {
+        mb.type = type;
+        int cost = f.cost_bits(type == kMbP8x8 ? 9 : 3);
+        for (int i = 0; i < partition_count(type); ++i) {
+            const Partition pt = partition_of(type, i);
+            const Mv mv = type == kMbP16x8 ? me.mv16x8[i] : (type == kMbP8x16 ? me.mv8x16[i] : me.mv8[i]);
+            if (!f.mv_allowed(mbx, mbx * 16 + pt.bx * 4, pt.bw * 4, mv)) {
                 cost = INT_MAX;
                 break;
             }
-            set_mv(mb, bx, by, l.bw, l.bh, mv);
-            mb.mvd[i] = Mv{static_cast<int16_t>(mv.x - mvp.x), static_cast<int16_t>(mv.y - mvp.y)};
-            cost += luma_cost(f, p, mbx, mby, bx, by, l.bw * 4, l.bh * 4, mv) + f.cost_bits(mvd_bits(mv, mvp));
+            set_mv(mb, pt.bx, pt.by, pt.bw, pt.bh, mv);
+            cost += luma_cost(f, p, mbx, mby, pt.bx, pt.by, pt.bw * 4, pt.bh * 4, mv) + f.cost_bits(mvd_bits(mv, mvp));
         }
         if (cost < best) {
             best = cost;
@@ -232,45 +250,48 @@ NVCAST_HD_FN int choose_partitions(const FrameContext& f, const MbPointers& p, i
 
 using namespace decide_detail;
 
-// Mode decision, transform, quantisation and reconstruction of one macroblock into f.mbs / f.rec.
-NVCAST_HD_FN void decide_and_reconstruct(const FrameContext& f, int mbx, int mby) {
+// Deciding a picture takes two passes, so that the expensive one sees no neighbour's decision:
+//  1. plan_mb, every macroblock at once: chooses the mode from source samples and the motion
+//     search's vectors (the neighbours' final vectors and reconstruction are not known yet);
+//     inter macroblocks are also coded and reconstructed (they need nothing of their neighbours).
+//  2. finish_mb, in an order that has each macroblock's left, top-left, top and top-right
+//     neighbours finished: codes the intra macroblocks from the reconstruction, turns the final
+//     vectors into differences against the true predictors and finds the P_Skip macroblocks
+//     (retrying the true skip vector where the plan's estimate missed it).
+// The estimates of pass 1 only steer decisions; every coded value follows the standard's rules.
+
+NVCAST_HD_FN void plan_mb(const FrameContext& f, int mbx, int mby) {
     MbInfo& mb = f.mb(mbx, mby);
     mb = MbInfo{};
     mb.slice = f.slice_of_row(mby);
     mb.qp = static_cast<int8_t>(f.qp);
     const MbPointers p = pointers(f, mbx, mby);
     int i16_mode = kI16Dc;
-    const bool forced_intra = f.forced_intra(mbx);
-    if (forced_intra) {
-        const int i16_cost = best_intra16(f, mbx, mby, p, i16_mode);
-        code_intra(f, mbx, mby, p, mb, i16_cost, i16_mode);
+    if (f.forced_intra(mbx)) {
+        plan_intra(f, mbx, mby, p, mb, best_intra16(f, mbx, mby, p, i16_mode), i16_mode);
         return;
     }
-    // P_Skip: taken when the skip vector leaves no residual worth coding.
-    const Mv skip_mv = predict_skip_mv(f, mbx, mby);
-    mb.type = kMbP16x16;
-    set_mv(mb, 0, 0, 4, 4, skip_mv);
-    if (f.mv_allowed(mbx, mbx * 16, 16, skip_mv)) {
-        MbInfo t = mb;
-        code_inter(f, p, mbx, mby, t);
-        if (t.cbp == 0) {
-            mb = t;
-            mb.type = kMbPSkip;
+    const SearchedPredictors sp = searched_predictors(f, mbx, mby);
+    // Early skip: the estimated skip vector leaves no residual worth coding.
+    MbInfo inter = mb;
+    inter.type = kMbP16x16;
+    if (f.mv_allowed(mbx, mbx * 16, 16, sp.skip)) {
+        set_mv(inter, 0, 0, 4, 4, sp.skip);
+        code_inter(f, p, mbx, mby, inter);
+        if (inter.cbp == 0) {
+            mb = inter;
             return;
         }
+        inter = mb;
+        inter.type = kMbP16x16;
     }
-    const Mv mvp = predict_mv(f, mbx, mby, 0, 0, 4, PartShape::k16x16);
     Mv mv16;
-    int inter_cost = choose_16x16(f, p, mbx, mby, mvp, skip_mv, mv16);
+    int inter_cost = choose_16x16(f, p, mbx, mby, sp, mv16);
     if (inter_cost != INT_MAX) inter_cost += f.cost_bits(1);
-    MbInfo inter = mb;
     set_mv(inter, 0, 0, 4, 4, mv16);
-    inter.mvd[0] = Mv{static_cast<int16_t>(mv16.x - mvp.x), static_cast<int16_t>(mv16.y - mvp.y)};
     if (f.tools.partitions) {
-        MbInfo part;
-        const MbInfo saved = mb;  // partitions are tried in place: predict_mv reads earlier ones from f
-        const int pc = choose_partitions(f, p, mbx, mby, mb, part);
-        mb = saved;
+        MbInfo part = mb;
+        const int pc = choose_partitions(f, p, mbx, mby, sp.mvp, part);
         if (pc < inter_cost) {
             inter_cost = pc;
             inter = part;
@@ -278,18 +299,65 @@ NVCAST_HD_FN void decide_and_reconstruct(const FrameContext& f, int mbx, int mby
     }
     const int i16_cost = best_intra16(f, mbx, mby, p, i16_mode) + f.cost_bits(4);
     if (i16_cost < inter_cost || inter_cost == INT_MAX) {
-        mb = MbInfo{};
-        mb.slice = f.slice_of_row(mby);
-        mb.qp = static_cast<int8_t>(f.qp);
-        code_intra(f, mbx, mby, p, mb, i16_cost, i16_mode);
+        plan_intra(f, mbx, mby, p, mb, i16_cost, i16_mode);
         return;
     }
     mb = inter;
     code_inter(f, p, mbx, mby, mb);
-    if (mb.type == kMbP16x16 && mb.cbp == 0 && mv16 == skip_mv) mb.type = kMbPSkip;
 }
 
-// Runs decide_and_reconstruct over the frame in wavefront order (x + 2y ascending).
-void wavefront_stage(const FrameContext& f);
+// A macroblock planned as P_L0_16x16 with no residual whose vector missed the true P_Skip vector
+// (the plan only had an estimate): codes it with the skip vector into a scratch buffer and, if that
+// leaves no residual either, makes it P_Skip. Returns whether it did.
+NVCAST_HD_FN bool try_skip(const FrameContext& f, int mbx, int mby, MbInfo& mb, Mv skip_mv) {
+    if (!f.mv_allowed(mbx, mbx * 16, 16, skip_mv)) return false;
+    MbInfo t;
+    t.slice = mb.slice;
+    t.qp = mb.qp;
+    t.type = kMbP16x16;
+    set_mv(t, 0, 0, 4, 4, skip_mv);
+    const MbPointers p = pointers(f, mbx, mby);
+    uint8_t scratch[256 + 2 * 64];
+    MbPointers trial = p;
+    for (int c = 0; c < 3; ++c) {
+        trial.rec[c] = scratch + (c ? 192 + 64 * c : 0);
+        trial.rec_stride[c] = c ? 8 : 16;
+    }
+    code_inter(f, trial, mbx, mby, t);
+    if (t.cbp != 0) return false;
+    mb = t;
+    mb.type = kMbPSkip;
+    for (int c = 0; c < 3; ++c) {
+        const int n = c ? 8 : 16;
+        for (int y = 0; y < n; ++y)
+            for (int x = 0; x < n; ++x) p.rec[c][y * p.rec_stride[c] + x] = trial.rec[c][y * n + x];
+    }
+    return true;
+}
+
+NVCAST_HD_FN void finish_mb(const FrameContext& f, int mbx, int mby) {
+    MbInfo& mb = f.mb(mbx, mby);
+    if (is_intra(mb.type)) {
+        code_intra(f, mbx, mby, pointers(f, mbx, mby), mb);
+        return;
+    }
+    if (mb.type == kMbP16x16 && mb.cbp == 0) {
+        const Mv skip_mv = predict_skip_mv(f, mbx, mby);
+        if (mb.mv[0] == skip_mv || try_skip(f, mbx, mby, mb, skip_mv)) {
+            mb.type = kMbPSkip;
+            return;
+        }
+    }
+    // Partitions in coding order: predict_mv reads the earlier ones' vectors from the frame.
+    for (int i = 0; i < partition_count(mb.type); ++i) {
+        const Partition pt = partition_of(mb.type, i);
+        const Mv mvp = predict_mv(f, mbx, mby, pt.bx, pt.by, pt.bw, pt.shape);
+        const Mv mv = mb.mv[pt.by * 4 + pt.bx];
+        mb.mvd[i] = make_mv(mv.x - mvp.x, mv.y - mvp.y);
+    }
+}
+
+// Host stage: plan_mb over the picture, then finish_mb in raster order.
+void decide_stage(const FrameContext& f);
 
 }  // namespace nvcast::nvh264

@@ -22,29 +22,36 @@ struct Search {
     int x, y, w, h;  // block position / size in luma samples
     Mv center;       // rate centre (quarter samples)
     int mbx;         // macroblock column (for the refresh constraint)
+    Lanes lanes;     // lanes sharing the sample loops; every decision below is the same in all of them
 
     NVCAST_HD int rate(Mv mv) const { return f.cost_bits(se_bits(mv.x - center.x) + se_bits(mv.y - center.y)); }
     // SAD at an integer vector (in integer samples).
     NVCAST_HD int sad_int(int mx, int my) const {
         const PlaneView& r = f.ref.pic.y;
         const int rx = x + mx, ry = y + my;
+        const bool inside = rx >= 0 && ry >= 0 && rx + w <= r.width && ry + h <= r.height;
         int s = 0;
-        if (rx >= 0 && ry >= 0 && rx + w <= r.width && ry + h <= r.height) {
-            for (int j = 0; j < h; ++j) {
-                const uint8_t* a = src + j * stride;
-                const uint8_t* b = r.row(ry + j) + rx;
-                for (int i = 0; i < w; ++i) s += iabs(a[i] - b[i]);
-            }
-        } else {
-            for (int j = 0; j < h; ++j)
-                for (int i = 0; i < w; ++i) s += iabs(src[j * stride + i] - r.clamped(rx + i, ry + j));
+        for (int k = lanes.lane; k < w * h; k += lanes.count) {
+            const int i = k % w, j = k / w;
+            const int b = inside ? r.row(ry + j)[rx + i] : r.clamped(rx + i, ry + j);
+            s += iabs(src[j * stride + i] - b);
         }
-        return s;
+        return lanes.sum(s);
     }
+    // SATD at a quarter-sample vector, a 4x4 block per lane.
     NVCAST_HD int satd_qpel(Mv mv) const {
-        uint8_t pred[256];
-        predict_luma(f.ref, x, y, w, h, mv, pred, 16);
-        return satd(src, stride, pred, 16, w, h);
+        const int xi = x + (mv.x >> 2), yi = y + (mv.y >> 2), fx = mv.x & 3, fy = mv.y & 3;
+        const int blocks_w = w / 4;
+        int s = 0;
+        for (int b = lanes.lane; b < blocks_w * (h / 4); b += lanes.count) {
+            const int bx = (b % blocks_w) * 4, by = (b / blocks_w) * 4;
+            uint8_t pred[16];
+            for (int j = 0; j < 4; ++j)
+                for (int i = 0; i < 4; ++i)
+                    pred[j * 4 + i] = static_cast<uint8_t>(luma_qpel_sample(f.ref, xi + bx + i, yi + by + j, fx, fy));
+            s += satd4x4(src + by * stride + bx, stride, pred, 4);
+        }
+        return lanes.sum(s);
     }
 
     // Integer search from the given start candidates (quarter-sample vectors, rounded), then sub-sample.
@@ -104,17 +111,38 @@ struct Search {
     }
 };
 
+
+// The 8x8, 16x8 and 8x16 searches of macroblock (mbx, mby), started from its 16x16 result in r.
+NVCAST_HD_FN void search_partitions(const FrameContext& f, int mbx, int mby, Lanes lanes, MotionResult& r) {
+    const PlaneView& s = f.src.y;
+    const int x0 = mbx * 16, y0 = mby * 16;
+    const Mv start[2] = {r.mv16, Mv{}};
+    for (int q = 0; q < 4; ++q) {
+        const int bx = x0 + (q & 1) * 8, by = y0 + (q >> 1) * 8;
+        const Search s8{f, s.row(by) + bx, s.stride, bx, by, 8, 8, r.mv16, mbx, lanes};
+        r.mv8[q] = s8.run(start, 2, r.cost8[q]);
+    }
+    for (int k = 0; k < 2; ++k) {
+        const Search a{f, s.row(y0 + k * 8) + x0, s.stride, x0, y0 + k * 8, 16, 8, r.mv16, mbx, lanes};
+        const Mv sa[3] = {r.mv16, r.mv8[k * 2], r.mv8[k * 2 + 1]};
+        r.mv16x8[k] = a.run(sa, 3, r.cost16x8[k]);
+        const Search b{f, s.row(y0) + x0 + k * 8, s.stride, x0 + k * 8, y0, 8, 16, r.mv16, mbx, lanes};
+        const Mv sb[3] = {r.mv16, r.mv8[k], r.mv8[k + 2]};
+        r.mv8x16[k] = b.run(sb, 3, r.cost8x16[k]);
+    }
+}
+
 }  // namespace motion_detail
 
 // Motion search of macroblock (mbx, mby) into f.motion; candidates and the rate centre come from
-// f.prev_motion (the previous frame's results) when present.
-NVCAST_HD_FN void motion_search_mb(const FrameContext& f, int mbx, int mby) {
+// f.prev_motion (the previous frame's results) when present. With several lanes, all run the same
+// search and lane 0 stores the result.
+NVCAST_HD_FN void motion_search_mb(const FrameContext& f, int mbx, int mby, Lanes lanes = Lanes{}) {
     using motion_detail::Search;
     const PlaneView& s = f.src.y;
     const MotionResult* prev = f.prev_motion;
     const ptrdiff_t i = static_cast<ptrdiff_t>(mby) * f.mb_w + mbx;
-    MotionResult& r = f.motion[i];
-    r = MotionResult{};
+    MotionResult r;
     Mv cands[6];
     int n = 0;
     cands[n++] = Mv{};
@@ -128,23 +156,10 @@ NVCAST_HD_FN void motion_search_mb(const FrameContext& f, int mbx, int mby) {
         if (mby + 1 < f.mb_h) cands[n++] = prev[i + f.mb_w].mv16;
     }
     const int x0 = mbx * 16, y0 = mby * 16;
-    const Search s16{f, s.row(y0) + x0, s.stride, x0, y0, 16, 16, center, mbx};
+    const Search s16{f, s.row(y0) + x0, s.stride, x0, y0, 16, 16, center, mbx, lanes};
     r.mv16 = s16.run(cands, n, r.cost16);
-    if (!f.tools.partitions) return;
-    const Mv start[2] = {r.mv16, Mv{}};
-    for (int q = 0; q < 4; ++q) {
-        const int bx = x0 + (q & 1) * 8, by = y0 + (q >> 1) * 8;
-        const Search s8{f, s.row(by) + bx, s.stride, bx, by, 8, 8, r.mv16, mbx};
-        r.mv8[q] = s8.run(start, 2, r.cost8[q]);
-    }
-    for (int k = 0; k < 2; ++k) {
-        const Search a{f, s.row(y0 + k * 8) + x0, s.stride, x0, y0 + k * 8, 16, 8, r.mv16, mbx};
-        const Mv sa[3] = {r.mv16, r.mv8[k * 2], r.mv8[k * 2 + 1]};
-        r.mv16x8[k] = a.run(sa, 3, r.cost16x8[k]);
-        const Search b{f, s.row(y0) + x0 + k * 8, s.stride, x0 + k * 8, y0, 8, 16, r.mv16, mbx};
-        const Mv sb[3] = {r.mv16, r.mv8[k], r.mv8[k + 2]};
-        r.mv8x16[k] = b.run(sb, 3, r.cost8x16[k]);
-    }
+    if (f.tools.partitions) motion_detail::search_partitions(f, mbx, mby, lanes, r);
+    if (lanes.lane == 0) f.motion[i] = r;
 }
 
 // Host stage: every macroblock in raster order.

@@ -8,10 +8,13 @@
 namespace nvcast::nvh264 {
 
 
+// The neighbour sample readers take the picture to read: the reconstruction when coding (what a
+// decoder predicts from), the source when deciding modes before the neighbours are coded.
+
 // Neighbour samples of the 16x16 luma block of macroblock (mbx, mby).
-NVCAST_HD_FN IntraNeighbours luma16_neighbours(const FrameContext& f, int mbx, int mby) {
+NVCAST_HD_FN IntraNeighbours luma16_neighbours(const FrameContext& f, const PictureView& pic, int mbx, int mby) {
     IntraNeighbours n;
-    const PlaneView& p = f.rec.y;
+    const PlaneView& p = pic.y;
     const int x0 = mbx * 16, y0 = mby * 16;
     n.has_left = f.mb_available(mbx - 1, mby, mbx, mby);
     n.has_top = f.mb_available(mbx, mby - 1, mbx, mby);
@@ -25,9 +28,10 @@ NVCAST_HD_FN IntraNeighbours luma16_neighbours(const FrameContext& f, int mbx, i
 }
 
 // Neighbour samples of the 8x8 chroma block (plane 1 or 2).
-NVCAST_HD_FN IntraNeighbours chroma_neighbours(const FrameContext& f, int mbx, int mby, int plane) {
+NVCAST_HD_FN IntraNeighbours chroma_neighbours(const FrameContext& f, const PictureView& pic, int mbx, int mby,
+                                               int plane) {
     IntraNeighbours n;
-    const PlaneView& p = f.rec.plane(plane);
+    const PlaneView& p = pic.plane(plane);
     const int x0 = mbx * 8, y0 = mby * 8;
     n.has_left = f.mb_available(mbx - 1, mby, mbx, mby);
     n.has_top = f.mb_available(mbx, mby - 1, mbx, mby);
@@ -41,9 +45,9 @@ NVCAST_HD_FN IntraNeighbours chroma_neighbours(const FrameContext& f, int mbx, i
 }
 
 // Neighbour samples of the 4x4 luma block with coding index blk (top[4..7] substituted when needed).
-NVCAST_HD_FN IntraNeighbours luma4_neighbours(const FrameContext& f, int mbx, int mby, int blk) {
+NVCAST_HD_FN IntraNeighbours luma4_neighbours(const FrameContext& f, const PictureView& pic, int mbx, int mby, int blk) {
     IntraNeighbours n;
-    const PlaneView& p = f.rec.y;
+    const PlaneView& p = pic.y;
     const int r = blk_to_raster(blk), bx = r & 3, by = r >> 2;
     const int x0 = mbx * 16 + bx * 4, y0 = mby * 16 + by * 4;
     n.has_left = f.block_available(mbx, mby, bx - 1, by, blk);
@@ -60,8 +64,11 @@ NVCAST_HD_FN IntraNeighbours luma4_neighbours(const FrameContext& f, int mbx, in
     return n;
 }
 
-// predIntra4x4PredMode of block blk given the modes already chosen in `cur`.
-NVCAST_HD_FN int predicted_intra4_mode(const FrameContext& f, int mbx, int mby, int blk, const MbInfo& cur) {
+// predIntra4x4PredMode of block blk given the modes already chosen in `cur`. With outside_known false
+// (modes are being planned before the neighbouring macroblocks are), an available block outside
+// the macroblock counts as DC: an estimate for the mode's cost, not the coded prediction.
+NVCAST_HD_FN int predicted_intra4_mode(const FrameContext& f, int mbx, int mby, int blk, const MbInfo& cur,
+                                       bool outside_known = true) {
     const int r = blk_to_raster(blk), bx = r & 3, by = r >> 2;
     auto mode_of = [&](int nbx, int nby, int& mode) -> bool {
         if (nbx >= 0 && nby >= 0) {  // inside the current macroblock
@@ -69,6 +76,10 @@ NVCAST_HD_FN int predicted_intra4_mode(const FrameContext& f, int mbx, int mby, 
             return true;
         }
         if (!f.block_available(mbx, mby, nbx, nby, blk)) return false;
+        if (!outside_known) {
+            mode = kI4Dc;
+            return true;
+        }
         int raster = 0;
         const MbInfo& m = f.block_owner(mbx, mby, nbx, nby, raster);
         mode = m.type == kMbI4x4 ? static_cast<int>(m.i4_mode[raster]) : static_cast<int>(kI4Dc);
@@ -101,18 +112,8 @@ NVCAST_HD_FN Neighbour neighbour_at(const FrameContext& f, int mbx, int mby, int
     return n;
 }
 
-}  // namespace neighbour_detail
-
-using namespace neighbour_detail;
-
-// mvpLX for the partition at (bx, by) of size (bw, bh) in 4x4 units; the frame's MbInfo for
-// (mbx, mby) must already hold the vectors of earlier partitions of this macroblock.
-NVCAST_HD_FN Mv predict_mv(const FrameContext& f, int mbx, int mby, int bx, int by, int bw, PartShape shape) {
-    const int cur_blk = raster_to_blk(by * 4 + bx);
-    Neighbour a = neighbour_at(f, mbx, mby, bx - 1, by, cur_blk);
-    Neighbour b = neighbour_at(f, mbx, mby, bx, by - 1, cur_blk);
-    Neighbour c = neighbour_at(f, mbx, mby, bx + bw, by - 1, cur_blk);
-    if (!c.available) c = neighbour_at(f, mbx, mby, bx - 1, by - 1, cur_blk);
+// The median rule of 8.4.1.3 over neighbours A (left), B (top) and C (top-right, else top-left).
+NVCAST_HD_FN Mv mvp_from(const Neighbour& a, const Neighbour& b, const Neighbour& c, int bx, int by, PartShape shape) {
     if (shape == PartShape::k16x8) {
         if (by == 0 && b.ref == 0) return b.mv;
         if (by != 0 && a.ref == 0) return a.mv;
@@ -129,14 +130,62 @@ NVCAST_HD_FN Mv predict_mv(const FrameContext& f, int mbx, int mby, int bx, int 
     return m;
 }
 
-// Motion vector of P_Skip (8.4.1.1).
-NVCAST_HD_FN Mv predict_skip_mv(const FrameContext& f, int mbx, int mby) {
-    const Neighbour a = neighbour_at(f, mbx, mby, -1, 0, 0);
-    const Neighbour b = neighbour_at(f, mbx, mby, 0, -1, 0);
+// The P_Skip rule of 8.4.1.1 given neighbours A and B and the 16x16 predictor.
+NVCAST_HD_FN Mv skip_mv_from(const Neighbour& a, const Neighbour& b, Mv mvp) {
     if (!a.available || !b.available) return Mv{};
     if (a.ref == 0 && a.mv == Mv{}) return Mv{};
     if (b.ref == 0 && b.mv == Mv{}) return Mv{};
-    return predict_mv(f, mbx, mby, 0, 0, 4, PartShape::k16x16);
+    return mvp;
+}
+
+// Macroblock (nx, ny) as the motion search left it, seen from (mbx, mby): forced-intra columns
+// count as intra, every other macroblock as inter with its 16x16 search vector.
+NVCAST_HD_FN Neighbour searched_neighbour(const FrameContext& f, int mbx, int mby, int nx, int ny) {
+    Neighbour n;
+    if (!f.mb_available(nx, ny, mbx, mby)) return n;
+    n.available = true;
+    if (f.forced_intra(nx)) return n;
+    n.ref = 0;
+    n.mv = f.motion[static_cast<ptrdiff_t>(ny) * f.mb_w + nx].mv16;
+    return n;
+}
+
+}  // namespace neighbour_detail
+
+using namespace neighbour_detail;
+
+// mvpLX for the partition at (bx, by) of size (bw, bh) in 4x4 units; the frame's MbInfo for
+// (mbx, mby) must already hold the vectors of earlier partitions of this macroblock.
+NVCAST_HD_FN Mv predict_mv(const FrameContext& f, int mbx, int mby, int bx, int by, int bw, PartShape shape) {
+    const int cur_blk = raster_to_blk(by * 4 + bx);
+    const Neighbour a = neighbour_at(f, mbx, mby, bx - 1, by, cur_blk);
+    const Neighbour b = neighbour_at(f, mbx, mby, bx, by - 1, cur_blk);
+    Neighbour c = neighbour_at(f, mbx, mby, bx + bw, by - 1, cur_blk);
+    if (!c.available) c = neighbour_at(f, mbx, mby, bx - 1, by - 1, cur_blk);
+    return mvp_from(a, b, c, bx, by, shape);
+}
+
+// Motion vector of P_Skip (8.4.1.1).
+NVCAST_HD_FN Mv predict_skip_mv(const FrameContext& f, int mbx, int mby) {
+    return skip_mv_from(neighbour_at(f, mbx, mby, -1, 0, 0), neighbour_at(f, mbx, mby, 0, -1, 0),
+                        predict_mv(f, mbx, mby, 0, 0, 4, PartShape::k16x16));
+}
+
+// The 16x16 predictor and the P_Skip vector estimated from the motion search's vectors, for
+// deciding all macroblocks at once (the final vectors of the neighbours are not known yet).
+struct SearchedPredictors {
+    Mv mvp, skip;
+};
+
+NVCAST_HD_FN SearchedPredictors searched_predictors(const FrameContext& f, int mbx, int mby) {
+    const Neighbour a = searched_neighbour(f, mbx, mby, mbx - 1, mby);
+    const Neighbour b = searched_neighbour(f, mbx, mby, mbx, mby - 1);
+    Neighbour c = searched_neighbour(f, mbx, mby, mbx + 1, mby - 1);
+    if (!c.available) c = searched_neighbour(f, mbx, mby, mbx - 1, mby - 1);
+    SearchedPredictors p;
+    p.mvp = mvp_from(a, b, c, 0, 0, PartShape::k16x16);
+    p.skip = skip_mv_from(a, b, p.mvp);
+    return p;
 }
 
 }  // namespace nvcast::nvh264

@@ -155,8 +155,10 @@ public:
                                      int nal_unit_type) override {
         upload_context(setup);
         upload_headers(headers);
-        cuda::launch_wavefront(ctx_.get(), host_ctx_, stream_);
-        clock_.mark("decision wavefront", stream_);
+        cuda::launch_plan(ctx_.get(), host_ctx_, stream_);
+        clock_.mark("decision (all macroblocks)", stream_);
+        cuda::launch_finish(ctx_.get(), host_ctx_, stream_);
+        clock_.mark("finishing wavefront", stream_);
         cuda::launch_bitstream(ctx_.get(), host_ctx_, nal_unit_type, bits_, stream_);
         clock_.mark("CAVLC + bitstream assembly", stream_);
         cuda_check(cudaMemcpyAsync(host_totals_.get(), bits_.totals, 3 * sizeof(int), cudaMemcpyDeviceToHost, stream_),

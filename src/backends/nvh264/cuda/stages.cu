@@ -14,9 +14,13 @@
 namespace nvcast::nvh264::cuda {
 namespace {
 
-// One macroblock per block, so one per warp: macroblocks of a wave take different paths (skip,
-// inter, partitions, intra 4x4), and in one warp those paths would run one after another.
-constexpr int kWaveThreads = 1;
+// Planning: every macroblock at once, one thread each.
+constexpr int kPlanThreads = 32;
+// Finishing: one macroblock per block, so one per warp: macroblocks of a wave take different
+// paths (intra coding, skip retry, vector differences), which in one warp would run one after another.
+constexpr int kFinishThreads = 1;
+// Deblocking: one warp per macroblock, a lane per line across an edge (16 luma + 2 x 8 chroma).
+constexpr int kDeblockLanes = 32;
 
 int blocks_for(int n, int threads) { return (n + threads - 1) / threads; }
 
@@ -35,25 +39,36 @@ __global__ void intra_complexity_kernel(PlaneView y, unsigned long long* total) 
     atomicAdd(total, static_cast<unsigned long long>(intra_block_complexity(y, bx, by)));
 }
 
+// One warp per macroblock: the lanes share each candidate's sample loops (Search, Lanes).
+constexpr int kMotionLanes = 32;
+constexpr int kMotionThreads = 64;
+
 __global__ void motion_kernel(const FrameContext* f, unsigned long long* total) {
-    const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
-    if (i >= f->mb_w * f->mb_h) return;
-    motion_search_mb(*f, i % f->mb_w, i / f->mb_w);
-    atomicAdd(total, static_cast<unsigned long long>(f->motion[i].cost16));
+    const int i = static_cast<int>((blockIdx.x * blockDim.x + threadIdx.x) / kMotionLanes);
+    if (i >= f->mb_w * f->mb_h) return;  // the whole warp leaves together
+    const Lanes lanes{static_cast<int>(threadIdx.x % kMotionLanes), kMotionLanes};
+    motion_search_mb(*f, i % f->mb_w, i / f->mb_w, lanes);
+    if (lanes.lane == 0) atomicAdd(total, static_cast<unsigned long long>(f->motion[i].cost16));
 }
 
-// Macroblocks (x, y) with x + 2y == wave: their left, top-left, top and top-right neighbours
-// belong to earlier waves, which earlier launches on the same stream finished.
-__global__ void decide_wave_kernel(const FrameContext* f, int wave, int y_first) {
-    const int y = y_first + static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+__global__ void plan_kernel(const FrameContext* f) {
+    const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    if (i < f->mb_w * f->mb_h) plan_mb(*f, i % f->mb_w, i / f->mb_w);
+}
+
+// Macroblocks (x, y) with x + 2y == wave, one per block: their left, top-left, top and top-right
+// neighbours belong to earlier waves, which earlier launches on the same stream finished.
+__global__ void finish_wave_kernel(const FrameContext* f, int wave, int y_first) {
+    const int y = y_first + static_cast<int>(blockIdx.x);
     const int x = wave - 2 * y;
-    if (y < f->mb_h && x >= 0 && x < f->mb_w) decide_and_reconstruct(*f, x, y);
+    if (y < f->mb_h && x >= 0 && x < f->mb_w) finish_mb(*f, x, y);
 }
 
 __global__ void deblock_wave_kernel(const FrameContext* f, int wave, int y_first) {
-    const int y = y_first + static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    const int y = y_first + static_cast<int>(blockIdx.x);
     const int x = wave - 2 * y;
-    if (y < f->mb_h && x >= 0 && x < f->mb_w) deblock_mb(*f, DeblockParams{}, x, y);
+    if (y < f->mb_h && x >= 0 && x < f->mb_w)
+        deblock_mb(*f, DeblockParams{}, x, y, static_cast<int>(threadIdx.x), static_cast<int>(blockDim.x));
 }
 
 __global__ void half_planes_kernel(RefView ref) {
@@ -65,14 +80,14 @@ __global__ void half_planes_kernel(RefView ref) {
 
 // One launch per anti-diagonal of the macroblock grid.
 template <class Kernel>
-void launch_waves(Kernel kernel, const FrameContext* f, const FrameContext& host_f, cudaStream_t stream,
+void launch_waves(Kernel kernel, int threads, const FrameContext* f, const FrameContext& host_f, cudaStream_t stream,
                   const char* name) {
     const int waves = host_f.mb_w + 2 * (host_f.mb_h - 1);
     for (int t = 0; t < waves; ++t) {
         // Rows that hold a macroblock of this wave: x = t - 2y in [0, mb_w).
         const int y_first = t < host_f.mb_w ? 0 : (t - host_f.mb_w) / 2 + 1;
         const int y_last = std::min(host_f.mb_h - 1, t / 2);
-        kernel<<<blocks_for(y_last - y_first + 1, kWaveThreads), kWaveThreads, 0, stream>>>(f, t, y_first);
+        kernel<<<y_last - y_first + 1, threads, 0, stream>>>(f, t, y_first);
     }
     check_launch(name);
 }
@@ -95,16 +110,21 @@ void launch_intra_complexity(const PictureView& src, unsigned long long* total, 
 void launch_motion_search(const FrameContext* f, const FrameContext& host_f, unsigned long long* total,
                           cudaStream_t stream) {
     const int n = host_f.mb_w * host_f.mb_h;
-    motion_kernel<<<blocks_for(n, 64), 64, 0, stream>>>(f, total);
+    motion_kernel<<<blocks_for(n * kMotionLanes, kMotionThreads), kMotionThreads, 0, stream>>>(f, total);
     check_launch("nvh264 motion search kernel");
 }
 
-void launch_wavefront(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream) {
-    launch_waves(decide_wave_kernel, f, host_f, stream, "nvh264 decision wavefront kernel");
+void launch_plan(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream) {
+    plan_kernel<<<blocks_for(host_f.mb_w * host_f.mb_h, kPlanThreads), kPlanThreads, 0, stream>>>(f);
+    check_launch("nvh264 decision kernel");
+}
+
+void launch_finish(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream) {
+    launch_waves(finish_wave_kernel, kFinishThreads, f, host_f, stream, "nvh264 finishing wavefront kernel");
 }
 
 void launch_deblock(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream) {
-    launch_waves(deblock_wave_kernel, f, host_f, stream, "nvh264 deblocking kernel");
+    launch_waves(deblock_wave_kernel, kDeblockLanes, f, host_f, stream, "nvh264 deblocking kernel");
 }
 
 void launch_half_planes(const RefView& ref, cudaStream_t stream) {
@@ -117,7 +137,8 @@ void launch_half_planes(const RefView& ref, cudaStream_t stream) {
 
 size_t stage_stack_bytes() {
     size_t most = 0;
-    const void* kernels[] = {reinterpret_cast<const void*>(motion_kernel), reinterpret_cast<const void*>(decide_wave_kernel),
+    const void* kernels[] = {reinterpret_cast<const void*>(motion_kernel), reinterpret_cast<const void*>(plan_kernel),
+                             reinterpret_cast<const void*>(finish_wave_kernel),
                              reinterpret_cast<const void*>(deblock_wave_kernel),
                              reinterpret_cast<const void*>(half_planes_kernel)};
     for (const void* k : kernels) {

@@ -20,8 +20,10 @@ void launch_intra_complexity(const PictureView& src, unsigned long long* total, 
 // adds the 16x16 costs to *total.
 void launch_motion_search(const FrameContext* f, const FrameContext& host_f, unsigned long long* total,
                           cudaStream_t stream);
-// Decision + reconstruction, one launch per anti-diagonal x + 2y.
-void launch_wavefront(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
+// Mode decision of every macroblock at once (plan_mb), inter macroblocks coded too.
+void launch_plan(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
+// finish_mb (intra coding, vector differences, P_Skip), one launch per anti-diagonal x + 2y.
+void launch_finish(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
 // Deblocking in the same anti-diagonal order (equivalent to raster order, 8.7).
 void launch_deblock(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
 // Half-sample planes of the reference (one thread per sample, border included).
