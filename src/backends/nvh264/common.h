@@ -24,15 +24,17 @@
 
 namespace nvcast::nvh264 {
 
-// The lanes of a warp that share one block's work (lane `lane` of `count`): each sums its share of
-// samples and sum() adds the shares (a butterfly, so every lane gets the total). All `count` lanes
-// must call sum() together, and count is 1 or 32. On the host there is one lane.
+// The lanes of a warp that share one block's work (lane `lane` of `count`, a power of two up to 32,
+// an aligned segment `mask` of the warp): each sums its share of samples and sum() adds the shares
+// (a butterfly, so every lane gets the total). All lanes of the segment call sum() together.
+// On the host there is one lane.
 struct Lanes {
     int lane = 0;
     int count = 1;
+    unsigned mask = 1;
     NVCAST_HD int sum(int v) const {
 #if defined(__CUDA_ARCH__)
-        for (int o = count >> 1; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+        for (int o = count >> 1; o > 0; o >>= 1) v += __shfl_xor_sync(mask, v, o);
 #endif
         return v;
     }

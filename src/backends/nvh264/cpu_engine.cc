@@ -38,6 +38,7 @@ public:
         ref_.resize(mb_w * 16, mb_h * 16);
         mbs_.resize(n);
         motion_.resize(n);
+        skip_trials_.resize(n);
         prev_motion_.resize(n);
         chunk_words_.resize(n * kChunkWords);
         chunk_bits_.resize(n);
@@ -160,6 +161,7 @@ private:
         f.ref = ref_.view();
         f.mbs = mbs_.data();
         f.motion = motion_.data();
+        f.skip_trials = skip_trials_.data();
         f.prev_motion = have_prev_motion_ ? prev_motion_.data() : nullptr;
         return f;
     }
@@ -170,6 +172,7 @@ private:
     RefPicture ref_;
     std::vector<MbInfo> mbs_;
     std::vector<MotionResult> motion_, prev_motion_;
+    std::vector<SkipTrial> skip_trials_;
     bool have_prev_motion_ = false;
     std::vector<uint32_t> chunk_words_;
     std::vector<int> chunk_bits_;

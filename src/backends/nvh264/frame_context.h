@@ -20,6 +20,15 @@ struct MotionResult {
     int cost16x8[2] = {}, cost8x16[2] = {};
 };
 
+// A macroblock coded with its P_Skip vector (mb_decide.h): whether that left no residual, and the
+// reconstruction it made (luma 16x16, then Cb and Cr 8x8).
+struct SkipTrial {
+    Mv mv;
+    uint8_t tried = 0;
+    uint8_t skippable = 0;
+    uint8_t rec[256 + 2 * 64];
+};
+
 struct EncodeTools {
     bool intra4x4 = true;
     bool partitions = true;     // 16x8, 8x16, 8x8 inter partitions
@@ -45,6 +54,7 @@ struct FrameContext {
     RefView ref;                // valid when p_slice
     MbInfo* mbs = nullptr;
     MotionResult* motion = nullptr;
+    SkipTrial* skip_trials = nullptr;
     const MotionResult* prev_motion = nullptr;  // previous P frame's results; null after an intra frame
     // Intra refresh: macroblock columns [refresh_col0, refresh_col_end) are coded intra.
     int refresh_col0 = 0, refresh_col_end = 0;
@@ -72,6 +82,7 @@ struct FrameContext {
     NVCAST_HD int slice_of_row(int y) const { return ((y + 1) * slices + mb_h - 1) / mb_h - 1; }
 
     NVCAST_HD MbInfo& mb(int x, int y) const { return mbs[static_cast<ptrdiff_t>(y) * mb_w + x]; }
+    NVCAST_HD SkipTrial& skip_trial(int x, int y) const { return skip_trials[static_cast<ptrdiff_t>(y) * mb_w + x]; }
 
     // Macroblock (x, y) is available to (cx, cy): inside the picture and in the same slice.
     // Callers only ask for left / top / top-left / top-right neighbours, which every stage

@@ -257,7 +257,8 @@ using namespace decide_detail;
 //  2. finish_mb, in an order that has each macroblock's left, top-left, top and top-right
 //     neighbours finished: codes the intra macroblocks from the reconstruction, turns the final
 //     vectors into differences against the true predictors and finds the P_Skip macroblocks
-//     (retrying the true skip vector where the plan's estimate missed it).
+//     (retrying the true skip vector where the plan's estimate missed it; speculate_skip_mb, in
+//     between and again for all macroblocks at once, does most of those retries ahead).
 // The estimates of pass 1 only steer decisions; every coded value follows the standard's rules.
 
 NVCAST_HD_FN void plan_mb(const FrameContext& f, int mbx, int mby) {
@@ -268,7 +269,8 @@ NVCAST_HD_FN void plan_mb(const FrameContext& f, int mbx, int mby) {
     const MbPointers p = pointers(f, mbx, mby);
     int i16_mode = kI16Dc;
     if (f.forced_intra(mbx)) {
-        plan_intra(f, mbx, mby, p, mb, best_intra16(f, mbx, mby, p, i16_mode), i16_mode);
+        const int i16_cost = best_intra16(f, mbx, mby, p, i16_mode);  // sets i16_mode: not in the call below
+        plan_intra(f, mbx, mby, p, mb, i16_cost, i16_mode);
         return;
     }
     const SearchedPredictors sp = searched_predictors(f, mbx, mby);
@@ -306,33 +308,38 @@ NVCAST_HD_FN void plan_mb(const FrameContext& f, int mbx, int mby) {
     code_inter(f, p, mbx, mby, mb);
 }
 
-// A macroblock planned as P_L0_16x16 with no residual whose vector missed the true P_Skip vector
-// (the plan only had an estimate): codes it with the skip vector into a scratch buffer and, if that
-// leaves no residual either, makes it P_Skip. Returns whether it did.
-NVCAST_HD_FN bool try_skip(const FrameContext& f, int mbx, int mby, MbInfo& mb, Mv skip_mv) {
-    if (!f.mv_allowed(mbx, mbx * 16, 16, skip_mv)) return false;
+// A macroblock planned as P_L0_16x16 with no residual whose vector is not the true P_Skip vector
+// (the plan only had an estimate) is coded once more with the skip vector; if that leaves no residual
+// either, it becomes P_Skip. The trial codes into trial.rec, so a failed one leaves the picture alone.
+NVCAST_HD_FN void code_skip_trial(const FrameContext& f, int mbx, int mby, Mv skip_mv, SkipTrial& trial) {
+    trial.mv = skip_mv;
+    trial.tried = 1;
+    trial.skippable = 0;
+    if (!f.mv_allowed(mbx, mbx * 16, 16, skip_mv)) return;
     MbInfo t;
-    t.slice = mb.slice;
-    t.qp = mb.qp;
     t.type = kMbP16x16;
     set_mv(t, 0, 0, 4, 4, skip_mv);
-    const MbPointers p = pointers(f, mbx, mby);
-    uint8_t scratch[256 + 2 * 64];
-    MbPointers trial = p;
+    MbPointers p = pointers(f, mbx, mby);
     for (int c = 0; c < 3; ++c) {
-        trial.rec[c] = scratch + (c ? 192 + 64 * c : 0);
-        trial.rec_stride[c] = c ? 8 : 16;
+        p.rec[c] = trial.rec + (c ? 192 + 64 * c : 0);
+        p.rec_stride[c] = c ? 8 : 16;
     }
-    code_inter(f, trial, mbx, mby, t);
-    if (t.cbp != 0) return false;
-    mb = t;
-    mb.type = kMbPSkip;
-    for (int c = 0; c < 3; ++c) {
-        const int n = c ? 8 : 16;
-        for (int y = 0; y < n; ++y)
-            for (int x = 0; x < n; ++x) p.rec[c][y * p.rec_stride[c] + x] = trial.rec[c][y * n + x];
-    }
-    return true;
+    code_inter(f, p, mbx, mby, t);
+    trial.skippable = t.cbp == 0;
+}
+
+NVCAST_HD bool wants_skip_trial(const MbInfo& mb) { return mb.type == kMbP16x16 && mb.cbp == 0; }
+
+// Between plan and finish, every macroblock at once: the skip trial against the skip vector the
+// planned neighbours give. Most neighbours keep their planned vectors, so finish_mb usually finds
+// its trial done; where a neighbour changed, it codes one itself.
+NVCAST_HD_FN void speculate_skip_mb(const FrameContext& f, int mbx, int mby) {
+    const MbInfo& mb = f.mb(mbx, mby);
+    SkipTrial& trial = f.skip_trial(mbx, mby);
+    trial.tried = 0;
+    if (!wants_skip_trial(mb)) return;
+    const Mv skip_mv = predict_skip_mv(f, mbx, mby);
+    if (skip_mv != mb.mv[0]) code_skip_trial(f, mbx, mby, skip_mv, trial);
 }
 
 NVCAST_HD_FN void finish_mb(const FrameContext& f, int mbx, int mby) {
@@ -341,9 +348,23 @@ NVCAST_HD_FN void finish_mb(const FrameContext& f, int mbx, int mby) {
         code_intra(f, mbx, mby, pointers(f, mbx, mby), mb);
         return;
     }
-    if (mb.type == kMbP16x16 && mb.cbp == 0) {
+    if (wants_skip_trial(mb)) {
         const Mv skip_mv = predict_skip_mv(f, mbx, mby);
-        if (mb.mv[0] == skip_mv || try_skip(f, mbx, mby, mb, skip_mv)) {
+        if (mb.mv[0] == skip_mv) {
+            mb.type = kMbPSkip;
+            return;
+        }
+        SkipTrial& trial = f.skip_trial(mbx, mby);
+        if (!trial.tried || trial.mv != skip_mv) code_skip_trial(f, mbx, mby, skip_mv, trial);
+        if (trial.skippable) {
+            const MbPointers p = pointers(f, mbx, mby);
+            for (int c = 0; c < 3; ++c) {
+                const int n = c ? 8 : 16;
+                const uint8_t* from = trial.rec + (c ? 192 + 64 * c : 0);
+                for (int y = 0; y < n; ++y)
+                    for (int x = 0; x < n; ++x) p.rec[c][y * p.rec_stride[c] + x] = from[y * n + x];
+            }
+            set_mv(mb, 0, 0, 4, 4, skip_mv);
             mb.type = kMbPSkip;
             return;
         }
@@ -357,7 +378,7 @@ NVCAST_HD_FN void finish_mb(const FrameContext& f, int mbx, int mby) {
     }
 }
 
-// Host stage: plan_mb over the picture, then finish_mb in raster order.
+// Host stage: plan_mb, then speculate_skip_mb over the picture, then finish_mb in raster order.
 void decide_stage(const FrameContext& f);
 
 }  // namespace nvcast::nvh264

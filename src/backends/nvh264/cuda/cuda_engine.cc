@@ -65,6 +65,7 @@ public:
           mbs_(n_, "macroblock decisions"),
           motion_a_(n_, "motion vectors"),
           motion_b_(n_, "motion vectors"),
+          skip_trials_(n_, "skip trials"),
           ctx_(1, "the frame context"),
           complexity_(1, "the frame complexity"),
           staging_(static_cast<size_t>(config.width) * config.height * 3 / 2, "uploading host frames"),
@@ -157,6 +158,10 @@ public:
         upload_headers(headers);
         cuda::launch_plan(ctx_.get(), host_ctx_, stream_);
         clock_.mark("decision (all macroblocks)", stream_);
+        if (setup.p_slice) {
+            cuda::launch_speculate_skips(ctx_.get(), host_ctx_, stream_);
+            clock_.mark("skip trials (all macroblocks)", stream_);
+        }
         cuda::launch_finish(ctx_.get(), host_ctx_, stream_);
         clock_.mark("finishing wavefront", stream_);
         cuda::launch_bitstream(ctx_.get(), host_ctx_, nal_unit_type, bits_, stream_);
@@ -232,6 +237,7 @@ private:
         host_ctx_.ref = ref_view();
         host_ctx_.mbs = mbs_.get();
         host_ctx_.motion = motion_cur_;
+        host_ctx_.skip_trials = skip_trials_.get();
         host_ctx_.prev_motion = have_prev_motion_ ? motion_prev_ : nullptr;
         cuda_check(cudaMemcpyAsync(ctx_.get(), &host_ctx_, sizeof(FrameContext), cudaMemcpyHostToDevice, stream_),
                    "nvh264: uploading the frame context");
@@ -318,6 +324,7 @@ private:
     DevicePadded half_h_, half_v_, half_hv_;
     DeviceArray<MbInfo> mbs_;
     DeviceArray<MotionResult> motion_a_, motion_b_;
+    DeviceArray<SkipTrial> skip_trials_;
     MotionResult* motion_cur_ = nullptr;
     MotionResult* motion_prev_ = nullptr;
     bool have_prev_motion_ = false;

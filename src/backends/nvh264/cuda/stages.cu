@@ -39,21 +39,40 @@ __global__ void intra_complexity_kernel(PlaneView y, unsigned long long* total) 
     atomicAdd(total, static_cast<unsigned long long>(intra_block_complexity(y, bx, by)));
 }
 
-// One warp per macroblock: the lanes share each candidate's sample loops (Search, Lanes).
-constexpr int kMotionLanes = 32;
+// A segment of `lanes` lanes per macroblock sharing each candidate's sample loops (Search, Lanes).
+// Lanes only pay while the GPU has idle threads, so the launch picks as many as fill it.
 constexpr int kMotionThreads = 64;
 
-__global__ void motion_kernel(const FrameContext* f, unsigned long long* total) {
-    const int i = static_cast<int>((blockIdx.x * blockDim.x + threadIdx.x) / kMotionLanes);
-    if (i >= f->mb_w * f->mb_h) return;  // the whole warp leaves together
-    const Lanes lanes{static_cast<int>(threadIdx.x % kMotionLanes), kMotionLanes};
-    motion_search_mb(*f, i % f->mb_w, i / f->mb_w, lanes);
-    if (lanes.lane == 0) atomicAdd(total, static_cast<unsigned long long>(f->motion[i].cost16));
+__global__ void motion_kernel(const FrameContext* f, unsigned long long* total, int lanes) {
+    const int thread = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    const int i = thread / lanes;
+    if (i >= f->mb_w * f->mb_h) return;  // a whole segment leaves together
+    const int first = static_cast<int>(threadIdx.x % 32) & ~(lanes - 1);
+    const unsigned mask = (lanes == 32 ? 0xffffffffu : (1u << lanes) - 1u) << first;
+    const Lanes l{thread % lanes, lanes, mask};
+    motion_search_mb(*f, i % f->mb_w, i / f->mb_w, l);
+    if (l.lane == 0) atomicAdd(total, static_cast<unsigned long long>(f->motion[i].cost16));
+}
+
+// Lanes per macroblock: the largest power of two up to 32 that keeps all lanes resident at about
+// 512 threads per multiprocessor.
+int motion_lanes(int macroblocks) {
+    int device = 0, sms = 1;
+    gpu::cuda_check(cudaGetDevice(&device), "nvh264: selecting the CUDA device");
+    gpu::cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "nvh264: reading the SM count");
+    int lanes = 1;
+    while (lanes < 32 && static_cast<long long>(macroblocks) * lanes * 2 <= 512LL * sms) lanes *= 2;
+    return lanes;
 }
 
 __global__ void plan_kernel(const FrameContext* f) {
     const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
     if (i < f->mb_w * f->mb_h) plan_mb(*f, i % f->mb_w, i / f->mb_w);
+}
+
+__global__ void speculate_skip_kernel(const FrameContext* f) {
+    const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    if (i < f->mb_w * f->mb_h) speculate_skip_mb(*f, i % f->mb_w, i / f->mb_w);
 }
 
 // Macroblocks (x, y) with x + 2y == wave, one per block: their left, top-left, top and top-right
@@ -110,13 +129,19 @@ void launch_intra_complexity(const PictureView& src, unsigned long long* total, 
 void launch_motion_search(const FrameContext* f, const FrameContext& host_f, unsigned long long* total,
                           cudaStream_t stream) {
     const int n = host_f.mb_w * host_f.mb_h;
-    motion_kernel<<<blocks_for(n * kMotionLanes, kMotionThreads), kMotionThreads, 0, stream>>>(f, total);
+    const int lanes = motion_lanes(n);
+    motion_kernel<<<blocks_for(n * lanes, kMotionThreads), kMotionThreads, 0, stream>>>(f, total, lanes);
     check_launch("nvh264 motion search kernel");
 }
 
 void launch_plan(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream) {
     plan_kernel<<<blocks_for(host_f.mb_w * host_f.mb_h, kPlanThreads), kPlanThreads, 0, stream>>>(f);
     check_launch("nvh264 decision kernel");
+}
+
+void launch_speculate_skips(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream) {
+    speculate_skip_kernel<<<blocks_for(host_f.mb_w * host_f.mb_h, kPlanThreads), kPlanThreads, 0, stream>>>(f);
+    check_launch("nvh264 skip trial kernel");
 }
 
 void launch_finish(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream) {
@@ -139,6 +164,7 @@ size_t stage_stack_bytes() {
     size_t most = 0;
     const void* kernels[] = {reinterpret_cast<const void*>(motion_kernel), reinterpret_cast<const void*>(plan_kernel),
                              reinterpret_cast<const void*>(finish_wave_kernel),
+                             reinterpret_cast<const void*>(speculate_skip_kernel),
                              reinterpret_cast<const void*>(deblock_wave_kernel),
                              reinterpret_cast<const void*>(half_planes_kernel)};
     for (const void* k : kernels) {

@@ -22,6 +22,8 @@ void launch_motion_search(const FrameContext* f, const FrameContext& host_f, uns
                           cudaStream_t stream);
 // Mode decision of every macroblock at once (plan_mb), inter macroblocks coded too.
 void launch_plan(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
+// speculate_skip_mb of every macroblock at once (P pictures, after launch_plan).
+void launch_speculate_skips(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
 // finish_mb (intra coding, vector differences, P_Skip), one launch per anti-diagonal x + 2y.
 void launch_finish(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
 // Deblocking in the same anti-diagonal order (equivalent to raster order, 8.7).
