@@ -255,10 +255,12 @@ using namespace decide_detail;
 //     search's vectors (the neighbours' final vectors and reconstruction are not known yet);
 //     inter macroblocks are also coded and reconstructed (they need nothing of their neighbours).
 //  2. finish_mb, in an order that has each macroblock's left, top-left, top and top-right
-//     neighbours finished: codes the intra macroblocks from the reconstruction, turns the final
-//     vectors into differences against the true predictors and finds the P_Skip macroblocks
+//     neighbours finished: codes the intra macroblocks from the reconstruction and finds the
+//     P_Skip macroblocks
 //     (retrying the true skip vector where the plan's estimate missed it; speculate_skip_mb, in
 //     between and again for all macroblocks at once, does most of those retries ahead).
+//  3. vector_differences_mb, every macroblock at once: the final vectors as differences against the
+//     true predictors.
 // The estimates of pass 1 only steer decisions; every coded value follows the standard's rules.
 
 NVCAST_HD_FN void plan_mb(const FrameContext& f, int mbx, int mby) {
@@ -369,6 +371,13 @@ NVCAST_HD_FN void finish_mb(const FrameContext& f, int mbx, int mby) {
             return;
         }
     }
+}
+
+// After finish_mb everywhere (every vector final), for all macroblocks at once: the coded vector
+// differences of the inter macroblocks.
+NVCAST_HD_FN void vector_differences_mb(const FrameContext& f, int mbx, int mby) {
+    MbInfo& mb = f.mb(mbx, mby);
+    if (is_intra(mb.type) || mb.type == kMbPSkip) return;
     // Partitions in coding order: predict_mv reads the earlier ones' vectors from the frame.
     for (int i = 0; i < partition_count(mb.type); ++i) {
         const Partition pt = partition_of(mb.type, i);
@@ -378,7 +387,8 @@ NVCAST_HD_FN void finish_mb(const FrameContext& f, int mbx, int mby) {
     }
 }
 
-// Host stage: plan_mb, then speculate_skip_mb over the picture, then finish_mb in raster order.
+// Host stage: plan_mb, then speculate_skip_mb over the picture, finish_mb in raster order, then
+// vector_differences_mb.
 void decide_stage(const FrameContext& f);
 
 }  // namespace nvcast::nvh264

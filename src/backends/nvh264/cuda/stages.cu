@@ -6,7 +6,6 @@
 #include "backends/nvh264/analysis.h"
 #include "backends/nvh264/cuda/launch_check.h"
 #include "backends/nvh264/cuda/stages.h"
-#include "backends/nvh264/deblock.h"
 #include "backends/nvh264/interpolation.h"
 #include "backends/nvh264/mb_decide.h"
 #include "backends/nvh264/motion_search.h"
@@ -16,11 +15,6 @@ namespace {
 
 // Planning: every macroblock at once, one thread each.
 constexpr int kPlanThreads = 32;
-// Finishing: one macroblock per block, so one per warp: macroblocks of a wave take different
-// paths (intra coding, skip retry, vector differences), which in one warp would run one after another.
-constexpr int kFinishThreads = 1;
-// Deblocking: one warp per macroblock, a lane per line across an edge (16 luma + 2 x 8 chroma).
-constexpr int kDeblockLanes = 32;
 
 int blocks_for(int n, int threads) { return (n + threads - 1) / threads; }
 
@@ -75,19 +69,9 @@ __global__ void speculate_skip_kernel(const FrameContext* f) {
     if (i < f->mb_w * f->mb_h) speculate_skip_mb(*f, i % f->mb_w, i / f->mb_w);
 }
 
-// Macroblocks (x, y) with x + 2y == wave, one per block: their left, top-left, top and top-right
-// neighbours belong to earlier waves, which earlier launches on the same stream finished.
-__global__ void finish_wave_kernel(const FrameContext* f, int wave, int y_first) {
-    const int y = y_first + static_cast<int>(blockIdx.x);
-    const int x = wave - 2 * y;
-    if (y < f->mb_h && x >= 0 && x < f->mb_w) finish_mb(*f, x, y);
-}
-
-__global__ void deblock_wave_kernel(const FrameContext* f, int wave, int y_first) {
-    const int y = y_first + static_cast<int>(blockIdx.x);
-    const int x = wave - 2 * y;
-    if (y < f->mb_h && x >= 0 && x < f->mb_w)
-        deblock_mb(*f, DeblockParams{}, x, y, static_cast<int>(threadIdx.x), static_cast<int>(blockDim.x));
+__global__ void vector_differences_kernel(const FrameContext* f) {
+    const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    if (i < f->mb_w * f->mb_h) vector_differences_mb(*f, i % f->mb_w, i / f->mb_w);
 }
 
 __global__ void half_planes_kernel(RefView ref) {
@@ -95,20 +79,6 @@ __global__ void half_planes_kernel(RefView ref) {
     const int x = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x) - pad;
     const int y = static_cast<int>(blockIdx.y * blockDim.y + threadIdx.y) - pad;
     if (x < ref.pic.y.width + pad && y < ref.pic.y.height + pad) half_samples_at(ref, x, y);
-}
-
-// One launch per anti-diagonal of the macroblock grid.
-template <class Kernel>
-void launch_waves(Kernel kernel, int threads, const FrameContext* f, const FrameContext& host_f, cudaStream_t stream,
-                  const char* name) {
-    const int waves = host_f.mb_w + 2 * (host_f.mb_h - 1);
-    for (int t = 0; t < waves; ++t) {
-        // Rows that hold a macroblock of this wave: x = t - 2y in [0, mb_w).
-        const int y_first = t < host_f.mb_w ? 0 : (t - host_f.mb_w) / 2 + 1;
-        const int y_last = std::min(host_f.mb_h - 1, t / 2);
-        kernel<<<y_last - y_first + 1, threads, 0, stream>>>(f, t, y_first);
-    }
-    check_launch(name);
 }
 
 }  // namespace
@@ -144,12 +114,9 @@ void launch_speculate_skips(const FrameContext* f, const FrameContext& host_f, c
     check_launch("nvh264 skip trial kernel");
 }
 
-void launch_finish(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream) {
-    launch_waves(finish_wave_kernel, kFinishThreads, f, host_f, stream, "nvh264 finishing wavefront kernel");
-}
-
-void launch_deblock(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream) {
-    launch_waves(deblock_wave_kernel, kDeblockLanes, f, host_f, stream, "nvh264 deblocking kernel");
+void launch_vector_differences(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream) {
+    vector_differences_kernel<<<blocks_for(host_f.mb_w * host_f.mb_h, kPlanThreads), kPlanThreads, 0, stream>>>(f);
+    check_launch("nvh264 vector difference kernel");
 }
 
 void launch_half_planes(const RefView& ref, cudaStream_t stream) {
@@ -163,16 +130,15 @@ void launch_half_planes(const RefView& ref, cudaStream_t stream) {
 size_t stage_stack_bytes() {
     size_t most = 0;
     const void* kernels[] = {reinterpret_cast<const void*>(motion_kernel), reinterpret_cast<const void*>(plan_kernel),
-                             reinterpret_cast<const void*>(finish_wave_kernel),
                              reinterpret_cast<const void*>(speculate_skip_kernel),
-                             reinterpret_cast<const void*>(deblock_wave_kernel),
+                             reinterpret_cast<const void*>(vector_differences_kernel),
                              reinterpret_cast<const void*>(half_planes_kernel)};
     for (const void* k : kernels) {
         cudaFuncAttributes a{};
         gpu::cuda_check(cudaFuncGetAttributes(&a, k), "reading nvh264 kernel attributes");
         most = std::max(most, a.localSizeBytes);
     }
-    return most;
+    return std::max(most, wavefront_stack_bytes());
 }
 
 }  // namespace nvcast::nvh264::cuda
