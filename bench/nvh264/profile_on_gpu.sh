@@ -14,9 +14,9 @@ cmake --build build-gpu -j"$(nproc)" --target nvh264_gpu_bench > "$OUT/build.log
     { grep -E "error|FAILED" "$OUT/build.log" | head -40; exit 1; }
 echo "== resources per kernel (registers, stack frame, spills)"
 cuobjdump -res-usage build-gpu/src/libnvcast.so 2>&1 | grep -A1 -E "nvh264" | grep -oE "Function [^ ]*|REG:[0-9]+|STACK:[0-9]+|SHARED:[0-9]+|LOCAL:[0-9]+" |
-    paste - - - - - | sed 's/Function _ZN6nvcast6nvh2644cuda[^ ]*\(wave\|motion\|half\|load\|intra\|cavlc\|skip\|slice\|pack\|ep\)/\1/' | tee "$OUT/resources.txt" | head -20
-echo "== Nsight Compute: decision wavefront and motion search (720p, a few launches)"
-ncu --clock-control none --kernel-name regex:'decide_wave|motion_kernel' --launch-skip 400 --launch-count 6 \
+    paste - - - - - | sed 's/Function _ZN6nvcast6nvh2644cuda[^ ]*\(wave\|plan\|motion\|half\|load\|intra\|cavlc\|skip\|slice\|pack\|ep\)/\1/' | tee "$OUT/resources.txt" | head -20
+echo "== Nsight Compute: decision, finishing and deblocking waves, motion search (720p, a few launches)"
+ncu --clock-control none --kernel-name regex:'plan_kernel|finish_wave|deblock_wave|motion_kernel' --launch-skip 1000 --launch-count 12 \
     --section SpeedOfLight --section LaunchStats --section Occupancy --section WarpStateStats --section SchedulerStats \
     ./build-gpu/bench/nvh264/nvh264_gpu_bench --frames 3 --gpu-frames 4 --sizes 720p > "$OUT/ncu.txt" 2>&1
-grep -E "decide_wave|motion_kernel|Duration|Registers Per|Stack Size|Achieved Occupancy|Warp Cycles Per Issued|Stall|Issued Ipc|No Eligible|Local Memory" "$OUT/ncu.txt" | head -60
+grep -E "plan_kernel|finish_wave|deblock_wave|motion_kernel|Duration|Registers Per|Stack Size|Achieved Occupancy|Warp Cycles Per Issued|Stall|Issued Ipc|No Eligible|Local Memory" "$OUT/ncu.txt" | head -60

@@ -66,7 +66,6 @@ public:
           motion_a_(n_, "motion vectors"),
           motion_b_(n_, "motion vectors"),
           skip_trials_(n_, "skip trials"),
-          wave_progress_(static_cast<size_t>(mb_h) + 1, "wavefront progress"),
           ctx_(1, "the frame context"),
           complexity_(1, "the frame complexity"),
           staging_(static_cast<size_t>(config.width) * config.height * 3 / 2, "uploading host frames"),
@@ -163,7 +162,7 @@ public:
             cuda::launch_speculate_skips(ctx_.get(), host_ctx_, stream_);
             clock_.mark("skip trials (all macroblocks)", stream_);
         }
-        cuda::launch_finish(ctx_.get(), host_ctx_, wave_progress_.get(), stream_);
+        cuda::launch_finish(ctx_.get(), host_ctx_, stream_);
         clock_.mark("finishing wavefront", stream_);
         if (setup.p_slice) {
             cuda::launch_vector_differences(ctx_.get(), host_ctx_, stream_);
@@ -186,7 +185,7 @@ public:
 
     void finish_reference(const FrameContext& setup) override {
         upload_context(setup);
-        if (setup.tools.deblock) cuda::launch_deblock(ctx_.get(), host_ctx_, wave_progress_.get(), stream_);
+        if (setup.tools.deblock) cuda::launch_deblock(ctx_.get(), host_ctx_, stream_);
         clock_.mark("deblocking", stream_);
         std::swap(rec_, ref_);
         cuda::launch_half_planes(ref_view(), stream_);
@@ -330,7 +329,6 @@ private:
     DeviceArray<MbInfo> mbs_;
     DeviceArray<MotionResult> motion_a_, motion_b_;
     DeviceArray<SkipTrial> skip_trials_;
-    DeviceArray<int> wave_progress_;
     MotionResult* motion_cur_ = nullptr;
     MotionResult* motion_prev_ = nullptr;
     bool have_prev_motion_ = false;

@@ -24,12 +24,12 @@ void launch_motion_search(const FrameContext* f, const FrameContext& host_f, uns
 void launch_plan(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
 // speculate_skip_mb of every macroblock at once (P pictures, after launch_plan).
 void launch_speculate_skips(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
-// finish_mb (intra coding, P_Skip) as a row wavefront (wavefront.cu); progress holds mb_h + 1 ints.
-void launch_finish(const FrameContext* f, const FrameContext& host_f, int* progress, cudaStream_t stream);
+// finish_mb (intra coding, P_Skip), one launch per anti-diagonal x + 2y (wavefront.cu).
+void launch_finish(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
 // vector_differences_mb of every macroblock at once (P pictures, after launch_finish).
 void launch_vector_differences(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
-// Deblocking as the same row wavefront (equivalent to raster order, 8.7).
-void launch_deblock(const FrameContext* f, const FrameContext& host_f, int* progress, cudaStream_t stream);
+// Deblocking in the same anti-diagonal order (equivalent to raster order, 8.7).
+void launch_deblock(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
 // Largest per-thread local memory of the wavefront kernels.
 size_t wavefront_stack_bytes();
 // Half-sample planes of the reference (one thread per sample, border included).
