@@ -27,17 +27,35 @@ NVCAST_HD int boundary_strength(const MbInfo& mp, int rp, const MbInfo& mq, int 
 
 }  // namespace deblock_detail
 
+// Where deblocking reads and writes one macroblock's samples: per plane, the macroblock's top-left
+// sample and the row stride. The 4 rows above and 4 columns to the left must be addressable too
+// (the picture itself on the host; a copy of that window in shared memory on the GPU).
+struct MbSamples {
+    uint8_t* origin[3];
+    int stride[3];
+};
+
+NVCAST_HD MbSamples picture_samples(const PictureView& pic, int mbx, int mby) {
+    MbSamples s{};
+    for (int c = 0; c < 3; ++c) {
+        const int size = c ? 8 : 16;
+        s.origin[c] = pic.plane(c).row(mby * size) + mbx * size;
+        s.stride[c] = pic.plane(c).stride;
+    }
+    return s;
+}
+
 // Filters the edges of macroblock (mbx, mby) of f.rec in place: vertical edges left to right, then
 // horizontal edges top to bottom (8.7). It reads and writes up to 4 samples into the left and top
 // neighbours, so any order in which (x-1, y), (x, y-1) and (x+1, y-1) come first equals raster order
 // (the GPU runs anti-diagonals x + 2y).
 // The lines across one edge are independent (16 luma, and on edges 0 and 2 8 per chroma plane), so
 // `lanes` threads may share a macroblock: lane k filters lines k, k + lanes, ... and all lanes meet
-// (NVCAST_LANE_SYNC) before the next edge. The host calls it with one lane.
-NVCAST_HD_FN void deblock_mb(const FrameContext& f, const DeblockParams& prm, int mbx, int mby, int lane = 0,
-                             int lanes = 1) {
+// (NVCAST_LANE_SYNC) before the next edge. The host calls it with one lane. The samples are those of
+// `samples` (picture_samples(f.rec, ...), or a copy of that window).
+NVCAST_HD_FN void deblock_mb(const FrameContext& f, const DeblockParams& prm, int mbx, int mby, const MbSamples& samples,
+                             int lane = 0, int lanes = 1) {
     using deblock_detail::boundary_strength;
-    const PlaneView* planes[3] = {&f.rec.y, &f.rec.u, &f.rec.v};
     const MbInfo& mq = f.mb(mbx, mby);
     for (int dir = 0; dir < 2; ++dir) {  // 0: vertical edges, 1: horizontal edges
         for (int e = 0; e < 4; ++e) {
@@ -61,18 +79,17 @@ NVCAST_HD_FN void deblock_mb(const FrameContext& f, const DeblockParams& prm, in
                 const int alpha = deblock_alpha(ia), beta = deblock_beta(ib);
                 const int b = bs[c == 0 ? i / 4 : i / 2];
                 if (alpha == 0 || beta == 0 || b == 0) continue;
-                const PlaneView& pl = *planes[c];
-                const int size = c == 0 ? 16 : 8;
+                const int stride = samples.stride[c];
                 const int off = c == 0 ? e * 4 : (e / 2) * 4;
                 const int tc0 = b < 4 ? deblock_tc0(ia, b) : 0;
                 uint8_t* q0;
                 int step;
                 if (dir == 0) {
-                    q0 = pl.row(mby * size + i) + mbx * size + off;
+                    q0 = samples.origin[c] + i * stride + off;
                     step = 1;
                 } else {
-                    q0 = pl.row(mby * size + off) + mbx * size + i;
-                    step = pl.stride;
+                    q0 = samples.origin[c] + off * stride + i;
+                    step = stride;
                 }
                 filter_line(q0, step, b, alpha, beta, tc0, c > 0);
             }
