@@ -75,13 +75,13 @@ NVCAST_HD bool is_intra(uint8_t type) { return type == kMbI16x16 || type == kMbI
 // Coding order of luma 4x4 blocks (luma4x4BlkIdx) -> raster index y4*4+x4. The mapping is its
 // own inverse, so raster_to_blk is the same table. Tables live in functions so device code can use them.
 NVCAST_HD int blk_to_raster(int blk) {
-    constexpr uint8_t t[16] = {0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15};
+    static constexpr uint8_t t[16] = {0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15};
     return t[blk];
 }
 NVCAST_HD int raster_to_blk(int raster) { return blk_to_raster(raster); }
 // Zig-zag scan of a 4x4 block (frame macroblocks): scan position -> raster index.
 NVCAST_HD int zigzag4x4(int pos) {
-    constexpr uint8_t t[16] = {0, 1, 4, 8, 5, 2, 3, 6, 9, 12, 13, 10, 7, 11, 14, 15};
+    static constexpr uint8_t t[16] = {0, 1, 4, 8, 5, 2, 3, 6, 9, 12, 13, 10, 7, 11, 14, 15};
     return t[pos];
 }
 

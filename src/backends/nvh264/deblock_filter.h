@@ -8,7 +8,7 @@ namespace nvcast::nvh264 {
 
 // alpha' (Table 8-16) for indexA.
 NVCAST_HD int deblock_alpha(int index_a) {
-    constexpr uint8_t t[52] = {0,  0,  0,  0,  0,  0,  0,  0,  0,   0,   0,   0,   0,   0,   0,   0,   4,  4,
+    static constexpr uint8_t t[52] = {0,  0,  0,  0,  0,  0,  0,  0,  0,   0,   0,   0,   0,   0,   0,   0,   4,  4,
                                     5,  6,  7,  8,  9,  10, 12, 13, 15,  17,  20,  22,  25,  28,  32,  36,  40, 45,
                                     50, 56, 63, 71, 80, 90, 101, 113, 127, 144, 162, 182, 203, 226, 255, 255};
     return t[index_a];
@@ -16,14 +16,14 @@ NVCAST_HD int deblock_alpha(int index_a) {
 
 // beta' (Table 8-16) for indexB.
 NVCAST_HD int deblock_beta(int index_b) {
-    constexpr uint8_t t[52] = {0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0,  0,  2,  2,  2,  3,  3,  3,  3,  4,  4,  4,
+    static constexpr uint8_t t[52] = {0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0,  0,  2,  2,  2,  3,  3,  3,  3,  4,  4,  4,
                                    6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15, 16, 16, 17, 17, 18, 18};
     return t[index_b];
 }
 
 // tC0 (Table 8-17) for indexA and bS 1..3.
 NVCAST_HD int deblock_tc0(int index_a, int bs) {
-    constexpr uint8_t t[52][3] = {
+    static constexpr uint8_t t[52][3] = {
         {0, 0, 0},   {0, 0, 0},   {0, 0, 0},   {0, 0, 0},    {0, 0, 0},    {0, 0, 0},    {0, 0, 0},    {0, 0, 0},
         {0, 0, 0},   {0, 0, 0},   {0, 0, 0},   {0, 0, 0},    {0, 0, 0},    {0, 0, 0},    {0, 0, 0},    {0, 0, 0},
         {0, 0, 0},   {0, 0, 1},   {0, 0, 1},   {0, 0, 1},    {0, 0, 1},    {0, 1, 1},    {0, 1, 1},    {1, 1, 1},

@@ -34,7 +34,7 @@ NVCAST_HD int count_nz(const int16_t* v, int n) {
 
 // Decimation score of a block in scan order (x264-style idea: lone +-1 levels are not worth their bits).
 NVCAST_HD int decimate_score(const int16_t* scan, int start) {
-    constexpr int kRunScore[16] = {3, 2, 2, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    static constexpr int kRunScore[16] = {3, 2, 2, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     int last = 15;
     while (last >= start && scan[last] == 0) --last;
     int score = 0;

@@ -11,12 +11,12 @@ namespace nvcast::nvh264 {
 // class (0: both coordinates even, 1: both odd, 2: mixed). Tables live inside functions so
 // device code can use them.
 NVCAST_HD int quant_mf(int qp, int cls) {
-    constexpr int t[6][3] = {{13107, 5243, 8066}, {11916, 4660, 7490}, {10082, 4194, 6554},
+    static constexpr int t[6][3] = {{13107, 5243, 8066}, {11916, 4660, 7490}, {10082, 4194, 6554},
                              {9362, 3647, 5825},  {8192, 3355, 5243},  {7282, 2893, 4559}};
     return t[qp % 6][cls];
 }
 NVCAST_HD int dequant_v(int qp, int cls) {
-    constexpr int t[6][3] = {{10, 16, 13}, {11, 18, 14}, {13, 20, 16}, {14, 23, 18}, {16, 25, 20}, {18, 29, 23}};
+    static constexpr int t[6][3] = {{10, 16, 13}, {11, 18, 14}, {13, 20, 16}, {14, 23, 18}, {16, 25, 20}, {18, 29, 23}};
     return t[qp % 6][cls];
 }
 
@@ -29,7 +29,7 @@ NVCAST_HD int pos_class(int i) {
 
 // QPc from qPI (Table 8-15).
 NVCAST_HD int chroma_qp(int qpi) {
-    constexpr int t[22] = {29, 30, 31, 32, 32, 33, 34, 34, 35, 35, 36, 36, 37, 37, 37, 38, 38, 38, 39, 39, 39, 39};
+    static constexpr int t[22] = {29, 30, 31, 32, 32, 33, 34, 34, 35, 35, 36, 36, 37, 37, 37, 38, 38, 38, 39, 39, 39, 39};
     qpi = clip3(0, 51, qpi);
     return qpi < 30 ? qpi : t[qpi - 30];
 }

@@ -27,54 +27,12 @@ __global__ void finish_wave_kernel(const FrameContext* f, int wave, int y_first)
     if (y < f->mb_h && x >= 0 && x < f->mb_w) finish_mb(*f, x, y);
 }
 
-// The samples one macroblock's deblocking touches: its own and 4 rows above / 4 columns to the left
-// (luma 20x20, chroma 12x12 per plane). The windows of one wave's macroblocks do not overlap, and
-// every sample in one belongs to a macroblock deblocked earlier or to this one, so each block copies
-// its window into shared memory, filters there (a chain of 8 dependent edges at shared-memory
-// latency instead of global-memory latency) and copies it back whole.
-struct DeblockWindow {
-    static constexpr int kLuma = 20, kChroma = 12;
-    uint8_t luma[kLuma * kLuma];
-    uint8_t chroma[2][kChroma * kChroma];
-
-    __device__ uint8_t* plane(int c) { return c == 0 ? luma : chroma[c - 1]; }
-    static __device__ int side(int c) { return c == 0 ? kLuma : kChroma; }
-
-    // Copies between the picture and the window (to_window) with all lanes; rows / columns before
-    // the picture's first are left alone (edges on the picture's border are never filtered).
-    __device__ void copy(const PictureView& pic, int mbx, int mby, bool to_window) {
-        for (int c = 0; c < 3; ++c) {
-            const int n = side(c), size = c ? 8 : 16;
-            const PlaneView& pl = pic.plane(c);
-            uint8_t* w = plane(c);
-            for (int k = static_cast<int>(threadIdx.x); k < n * n; k += static_cast<int>(blockDim.x)) {
-                const int px = mbx * size - 4 + k % n, py = mby * size - 4 + k / n;
-                if (px < 0 || py < 0) continue;
-                if (to_window) w[k] = pl.row(py)[px];
-                else pl.row(py)[px] = w[k];
-            }
-        }
-        __syncwarp();
-    }
-
-    __device__ MbSamples samples() {
-        MbSamples s{};
-        for (int c = 0; c < 3; ++c) {
-            s.origin[c] = plane(c) + 4 * side(c) + 4;
-            s.stride[c] = side(c);
-        }
-        return s;
-    }
-};
-
 __global__ void deblock_wave_kernel(const FrameContext* f, int wave, int y_first) {
-    __shared__ DeblockWindow window;
     const int y = y_first + static_cast<int>(blockIdx.x);
     const int x = wave - 2 * y;
-    if (y >= f->mb_h || x < 0 || x >= f->mb_w) return;  // the whole block leaves
-    window.copy(f->rec, x, y, true);
-    deblock_mb(*f, DeblockParams{}, x, y, window.samples(), static_cast<int>(threadIdx.x), static_cast<int>(blockDim.x));
-    window.copy(f->rec, x, y, false);
+    if (y < f->mb_h && x >= 0 && x < f->mb_w)
+        deblock_mb(*f, DeblockParams{}, x, y, picture_samples(f->rec, x, y), static_cast<int>(threadIdx.x),
+                   static_cast<int>(blockDim.x));
 }
 
 template <class Kernel>
