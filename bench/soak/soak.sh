@@ -31,7 +31,8 @@ sleep 0.5
     --to "rtp://127.0.0.1:$port" > "$out/stream.log" 2>&1 &
 sender=$!
 
-rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# 0 when the process is gone or a zombie (whose status has no VmRSS line); such rows are skipped.
+rss() { local kb; kb=$(awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null); echo "${kb:-0}"; }
 echo "second,stream_rss_kb,receive_rss_kb" > "$out/rss.csv"
 t=0
 while kill -0 "$sender" 2>/dev/null; do
