@@ -11,5 +11,6 @@ void add_probe_command(CLI::App& app, int& exit_code);
 void add_stream_command(CLI::App& app, int& exit_code);   // stream_command.cc (net)
 void add_receive_command(CLI::App& app, int& exit_code);  // receive_command.cc (net)
 void add_pipeline_command(CLI::App& app, int& exit_code);
+void add_capture_command(CLI::App& app, int& exit_code);   // capture_command.cc (ipc)
 
 }  // namespace nvcast::cli

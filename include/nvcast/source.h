@@ -81,7 +81,8 @@ struct InputOptions {
 
 // "synthetic:1920x1080@60[:N]", "cuda-synthetic:1920x1080@60[:N]" (drawn in CUDA device memory),
 // "*.y4m", raw video ("*.yuv", "*.nv12", "*.rgb", … or any file when a size is given), a capture
-// device as "DEVICE:TARGET" ("v4l2:/dev/video0", "x11grab::0.0"), and anything else libavformat
+// device as "DEVICE:TARGET" ("v4l2:/dev/video0", "x11grab::0.0"), "ipc:NAME" (frames another
+// process publishes, include/nvcast/ipc.h; waits up to timeout_s for it), and anything else libavformat
 // opens: media files of any container, URLs (rtsp://, srt://, udp://, http://), SDP files.
 std::unique_ptr<FrameSource> open_source(std::string_view spec, const InputOptions& options = {});
 

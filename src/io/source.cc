@@ -3,6 +3,7 @@
 
 #include "core/text.h"
 #include "nvcast/error.h"
+#include "nvcast/ipc.h"
 #include "nvcast/source.h"
 
 namespace nvcast {
@@ -10,6 +11,7 @@ namespace {
 
 constexpr std::string_view kSyntheticPrefix = "synthetic:";
 constexpr std::string_view kDeviceSyntheticPrefix = "cuda-synthetic:";
+constexpr std::string_view kIpcPrefix = "ipc:";
 constexpr int64_t kDefaultSyntheticFrames = 300;
 
 // "[cuda-]synthetic:1920x1080@60[:frames]" (rate may be fractional as "30000/1001").
@@ -75,6 +77,7 @@ std::string_view to_string(DecoderChoice choice) noexcept {
 std::unique_ptr<FrameSource> open_source(std::string_view spec, const InputOptions& options) {
     if (spec.starts_with(kSyntheticPrefix)) return open_synthetic_spec(spec, kSyntheticPrefix, options);
     if (spec.starts_with(kDeviceSyntheticPrefix)) return open_synthetic_spec(spec, kDeviceSyntheticPrefix, options);
+    if (spec.starts_with(kIpcPrefix)) return ipc::open_subscriber(spec.substr(kIpcPrefix.size()), options.timeout_s);
     const std::string path(spec);
     if (ends_with_ci(path, ".y4m")) return open_y4m(path);
     // A size (or a raw extension) says the file is raw video; everything else is for libavformat.

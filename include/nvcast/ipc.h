@@ -1,0 +1,88 @@
+// Frames between processes without copies (host memory): a publisher process shares a ring of
+// frame buffers once (a memfd passed over a Unix socket), then per frame only a small message
+// (slot, sequence, pts) travels; the subscriber maps the ring once and hands the slots out as
+// frames, returning each slot (a credit) when the last copy of its frame is gone.
+//
+//   publisher:   FramePublisher pub({"cam0"}, source->info());
+//                for (;;) { Frame& f = pub.next_buffer(); if (!source->read(f)) break; pub.publish(f); }
+//                pub.finish();
+//   subscriber:  auto src = open_source("ipc:cam0");   // a FrameSource like any other
+//
+// One subscriber at a time. Either side may die (kill -9): the other notices at once, reports it,
+// and the publisher waits for a new subscriber while the subscriber waits for a restarted
+// publisher (InputOptions::timeout_s). The ring lives in anonymous memory (memfd): nothing is
+// left in /dev/shm or the file system whatever happens. Linux only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nvcast/frame.h"
+#include "nvcast/source.h"
+
+namespace nvcast::ipc {
+
+struct PublisherConfig {
+    std::string name;             // 1..64 of [A-Za-z0-9._-]; the channel subscribers open as "ipc:NAME"
+    int slots = 8;                // frame buffers in the ring (2..64)
+    // false (files, tests): wait for a subscriber and for free slots, so no frame is lost.
+    // true (cameras, live streams): never hold the source back; frames nobody can take are dropped
+    // and counted.
+    bool drop_when_behind = false;
+};
+
+struct SubscriberStats {
+    int64_t sent = 0;         // frames sent to it
+    int64_t returned = 0;     // slots it gave back
+    bool went_away = false;   // it disconnected before the end (crash, kill, exit)
+};
+
+struct PublisherStats {
+    int64_t published = 0;              // frames given to publish()
+    int64_t dropped_no_subscriber = 0;  // drop_when_behind: nobody was subscribed
+    int64_t dropped_behind = 0;         // drop_when_behind: every slot was still held by the subscriber
+    int64_t copies = 0;                 // frames that were not read into next_buffer() and had to be copied
+    std::vector<SubscriberStats> subscribers;  // in the order they came
+};
+
+class FramePublisher {
+public:
+    // Creates the ring for frames like `info` describes (host memory, any YUV format) and starts
+    // listening. Throws Error(InvalidArgument) for a bad name or slot count, Error(Io) when another
+    // process already publishes `name`, Error(Unsupported) for device-memory sources.
+    FramePublisher(PublisherConfig config, const SourceInfo& info);
+    ~FramePublisher();
+    FramePublisher(const FramePublisher&) = delete;
+    FramePublisher& operator=(const FramePublisher&) = delete;
+
+    // The frame to read the next picture into: a free slot of the ring, so a source that fills the
+    // caller's frame writes straight into shared memory. Without drop_when_behind it waits for a
+    // subscriber and a free slot; returns a private frame (whose publish() drops it) otherwise.
+    Frame& next_buffer();
+    // Sends `frame` (normally next_buffer()'s, read into; any other frame is copied into a slot).
+    void publish(const Frame& frame);
+    // Tells the subscriber the stream ended. Further publish() calls are errors.
+    void finish();
+    // Makes a waiting next_buffer() return soon (any thread); it then throws Error(InvalidState).
+    void interrupt();
+
+    PublisherStats stats() const;
+    // One line: frames published, sent per subscriber, dropped with reason, copies.
+    std::string summary() const;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+// The subscriber: what open_source("ipc:NAME") returns. It waits up to timeout_s for the publisher
+// to appear (and, after losing it, to come back). Throws Error(Unavailable) when none comes.
+std::unique_ptr<FrameSource> open_subscriber(std::string_view name, double timeout_s);
+
+// Throws Error(InvalidArgument) unless `name` is a valid channel name.
+void check_channel_name(std::string_view name);
+
+}  // namespace nvcast::ipc

@@ -1,0 +1,76 @@
+// The frame channel's wire format (both ends are the same build on the same machine, so plain
+// structs; the version field still refuses a mismatched peer) and the ring's layout.
+//
+//   publisher -> subscriber: Hello (+ the ring's memfd) on connect, then Frame per picture, End.
+//   subscriber -> publisher: Release when the last copy of a slot's frame is gone.
+//   A second subscriber gets Busy and is closed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "nvcast/frame.h"
+#include "nvcast/source.h"
+
+namespace nvcast::ipc {
+
+constexpr uint32_t kChannelMagic = 0x6e764652;  // "nvFR"
+constexpr uint32_t kChannelVersion = 1;
+
+enum class MessageType : uint32_t { Hello = 1, Frame = 2, Release = 3, End = 4, Busy = 5 };
+
+// Where a frame of the ring's format lies inside one slot.
+struct SlotLayout {
+    int32_t pitch[Frame::kMaxPlanes] = {};
+    uint64_t offset[Frame::kMaxPlanes] = {};
+    uint64_t bytes = 0;  // one slot, rounded up to 4 KiB
+};
+
+struct HelloMessage {
+    MessageType type = MessageType::Hello;
+    uint32_t magic = kChannelMagic;
+    uint32_t version = kChannelVersion;
+    int32_t width = 0, height = 0;
+    int32_t format = 0;  // PixelFormat
+    int32_t fps_num = 0, fps_den = 0;
+    int32_t time_base_num = 0, time_base_den = 0;
+    int64_t frame_count = -1;
+    uint8_t live = 0;
+    ColorDescription color;
+    int32_t slots = 0;
+    SlotLayout layout;
+};
+
+struct FrameMessage {
+    MessageType type = MessageType::Frame;
+    int32_t slot = 0;
+    uint64_t sequence = 0;  // frames the publisher has sent to this subscriber before this one
+    int64_t pts = 0;
+};
+
+struct ReleaseMessage {
+    MessageType type = MessageType::Release;
+    int32_t slot = 0;
+};
+
+struct EndMessage {
+    MessageType type = MessageType::End;
+    uint64_t frames = 0;  // frames sent to this subscriber in all
+};
+
+struct BusyMessage {
+    MessageType type = MessageType::Busy;
+};
+
+// The largest message, for receive buffers.
+constexpr size_t kMaxMessageBytes = sizeof(HelloMessage);
+
+SlotLayout slot_layout(PixelFormat format, int width, int height);
+// The abstract socket address of channel `name`.
+std::string channel_address(std::string_view name);
+// "ipc channel 'NAME'", for messages.
+std::string channel_label(std::string_view name);
+
+}  // namespace nvcast::ipc

@@ -1,0 +1,255 @@
+// The publishing end of a frame channel (include/nvcast/ipc.h).
+#include <poll.h>
+
+#include <atomic>
+#include <cstring>
+
+#include "ipc/frame_channel.h"
+#include "ipc/seqpacket_socket.h"
+#include "ipc/shared_memory.h"
+#include "nvcast/error.h"
+#include "nvcast/ipc.h"
+#include "nvcast/log.h"
+
+namespace nvcast::ipc {
+
+struct FramePublisher::State {
+    PublisherConfig config;
+    SourceInfo info;
+    SlotLayout layout;
+    SharedMemory ring;
+    SeqPacketSocket listener;
+    SeqPacketSocket subscriber;
+    std::vector<Frame> slot_frames;  // each slot as a Frame over the ring
+    std::vector<bool> slot_held;     // sent and not yet returned
+    Frame scratch;                   // what next_buffer() hands out when no slot can be used
+    Frame handed;                    // next_buffer()'s frame: a view of a slot (or of scratch) that a
+                                     // source may overwrite with a frame of its own
+    int handed_out = -1;             // the slot next_buffer() returned, -1: scratch
+    uint64_t sequence = 0;           // frames sent to the current subscriber
+    PublisherStats stats;
+    std::atomic<bool> interrupted{false};
+    bool finished = false;
+
+    std::string label() const { return channel_label(config.name); }
+    SubscriberStats& current() { return stats.subscribers.back(); }
+
+    int free_slot() const {
+        for (size_t i = 0; i < slot_held.size(); ++i)
+            if (!slot_held[i]) return static_cast<int>(i);
+        return -1;
+    }
+
+    void greet(SeqPacketSocket s) {
+        if (subscriber.valid()) {
+            const BusyMessage busy;
+            s.send(&busy, sizeof busy);
+            log(LogLevel::Warn, label() + ": refused a second subscriber (one at a time)");
+            return;
+        }
+        HelloMessage hello;
+        hello.width = info.width;
+        hello.height = info.height;
+        hello.format = static_cast<int32_t>(info.format);
+        hello.fps_num = info.fps_num;
+        hello.fps_den = info.fps_den;
+        hello.time_base_num = info.time_base_num;
+        hello.time_base_den = info.time_base_den;
+        hello.frame_count = info.frame_count;
+        hello.live = info.live ? 1 : 0;
+        hello.color = info.color;
+        hello.slots = config.slots;
+        hello.layout = layout;
+        if (!s.send(&hello, sizeof hello, ring.fd())) return;
+        subscriber = std::move(s);
+        sequence = 0;
+        slot_held.assign(slot_held.size(), false);
+        stats.subscribers.push_back({});
+        log(LogLevel::Info, label() + ": subscriber " + std::to_string(stats.subscribers.size()) + " connected");
+    }
+
+    // The subscriber hung up (exited, crashed, killed): every slot is ours again.
+    void lose_subscriber() {
+        SubscriberStats& s = current();
+        s.went_away = true;
+        subscriber.close();
+        slot_held.assign(slot_held.size(), false);
+        log(LogLevel::Warn, label() + ": subscriber " + std::to_string(stats.subscribers.size()) +
+                                " went away after " + std::to_string(s.sent) + " frames (" +
+                                std::to_string(s.sent - s.returned) +
+                                " still in its hands); waiting for another");
+    }
+
+    // Accepts a new subscriber and takes returned slots; waits up to timeout_ms for either.
+    void pump(int timeout_ms) {
+        if (subscriber.valid()) {
+            char buf[kMaxMessageBytes];
+            size_t n = 0;
+            for (int wait = timeout_ms;; wait = 0) {
+                const auto r = subscriber.receive(buf, sizeof buf, n, wait);
+                if (r == SeqPacketSocket::Received::Timeout) break;
+                if (r == SeqPacketSocket::Received::Closed) {
+                    lose_subscriber();
+                    break;
+                }
+                ReleaseMessage m;
+                if (n != sizeof m) continue;
+                std::memcpy(&m, buf, sizeof m);
+                if (m.type == MessageType::Release && m.slot >= 0 && m.slot < config.slots && slot_held[m.slot]) {
+                    slot_held[m.slot] = false;
+                    ++current().returned;
+                }
+            }
+        } else {
+            pollfd_wait(timeout_ms);
+        }
+        for (SeqPacketSocket s = listener.accept(); s.valid(); s = listener.accept()) greet(std::move(s));
+    }
+
+    void pollfd_wait(int timeout_ms) const {
+        pollfd p{listener.fd(), POLLIN, 0};
+        ::poll(&p, 1, timeout_ms);
+    }
+
+    void wait_until(bool (State::*ready)() const, const char* what) {
+        while (!(this->*ready)()) {
+            if (interrupted) throw Error(ErrorCode::InvalidState, label() + ": interrupted while waiting for " + what);
+            pump(100);
+        }
+    }
+    bool has_subscriber() const { return subscriber.valid(); }
+    bool has_free_slot() const { return subscriber.valid() && free_slot() >= 0; }
+};
+
+FramePublisher::FramePublisher(PublisherConfig config, const SourceInfo& info) : state_(std::make_unique<State>()) {
+    check_channel_name(config.name);
+    if (config.slots < 2 || config.slots > 64)
+        throw Error(ErrorCode::InvalidArgument,
+                    "ipc: a frame ring needs 2..64 slots, not " + std::to_string(config.slots));
+    if (info.memory != MemoryType::Host)
+        throw Error(ErrorCode::Unsupported, channel_label(config.name) +
+                                                ": only host-memory frames can be published (this source "
+                                                "delivers CUDA device memory)");
+    if (info.width <= 0 || info.height <= 0)
+        throw Error(ErrorCode::InvalidArgument, channel_label(config.name) + ": the source has no frame size");
+    State& s = *state_;
+    s.config = std::move(config);
+    s.info = info;
+    s.layout = slot_layout(info.format, info.width, info.height);
+    s.ring = SharedMemory::create(s.layout.bytes * static_cast<size_t>(s.config.slots), "nvcast-frames");
+    s.listener = SeqPacketSocket::listen(channel_address(s.config.name), s.label());
+    s.slot_held.assign(static_cast<size_t>(s.config.slots), false);
+    for (int i = 0; i < s.config.slots; ++i) {
+        std::array<uint8_t*, Frame::kMaxPlanes> data{};
+        std::array<int, Frame::kMaxPlanes> pitch{};
+        for (int p = 0; p < format_info(info.format).planes; ++p) {
+            data[p] = s.ring.data() + s.layout.bytes * static_cast<size_t>(i) + s.layout.offset[p];
+            pitch[p] = s.layout.pitch[p];
+        }
+        s.slot_frames.push_back(Frame::wrap(info.format, info.width, info.height, MemoryType::Host, data, pitch));
+    }
+}
+
+FramePublisher::~FramePublisher() = default;
+
+Frame& FramePublisher::next_buffer() {
+    State& s = *state_;
+    if (s.finished) throw Error(ErrorCode::InvalidState, s.label() + ": next_buffer() after finish()");
+    s.pump(0);
+    if (!s.config.drop_when_behind) s.wait_until(&State::has_free_slot, "a subscriber and a free slot");
+    const int slot = s.subscriber.valid() ? s.free_slot() : -1;
+    s.handed_out = slot;
+    if (slot >= 0) {
+        s.handed = s.slot_frames[static_cast<size_t>(slot)];
+    } else {
+        if (s.scratch.empty()) s.scratch = Frame::allocate(s.info.format, s.info.width, s.info.height);
+        s.handed = s.scratch;
+    }
+    return s.handed;
+}
+
+void FramePublisher::publish(const Frame& frame) {
+    State& s = *state_;
+    if (s.finished) throw Error(ErrorCode::InvalidState, s.label() + ": publish() after finish()");
+    if (frame.width() != s.info.width || frame.height() != s.info.height || frame.format() != s.info.format ||
+        frame.memory() != MemoryType::Host)
+        throw Error(ErrorCode::InvalidArgument,
+                    s.label() + ": frame " + std::to_string(frame.width()) + "x" + std::to_string(frame.height()) + " " +
+                        std::string(to_string(frame.format())) + " does not match the channel's " +
+                        std::to_string(s.info.width) + "x" + std::to_string(s.info.height) + " " +
+                        std::string(to_string(s.info.format)));
+    ++s.stats.published;
+    int slot = s.handed_out;
+    s.handed_out = -1;
+    for (;;) {
+        s.pump(0);
+        if (!s.subscriber.valid()) {
+            if (s.config.drop_when_behind) {
+                ++s.stats.dropped_no_subscriber;
+                return;
+            }
+            s.wait_until(&State::has_subscriber, "a subscriber");
+        }
+        // Read in place into a slot that is still ours? Otherwise copy into a free one.
+        const bool in_place = slot >= 0 && !s.slot_held[static_cast<size_t>(slot)] &&
+                              frame.data(0) == s.slot_frames[static_cast<size_t>(slot)].data(0);
+        if (!in_place) {
+            slot = s.free_slot();
+            if (slot < 0) {
+                if (s.config.drop_when_behind) {
+                    ++s.stats.dropped_behind;
+                    return;
+                }
+                s.wait_until(&State::has_free_slot, "a free slot");
+                continue;
+            }
+            copy_frame_pixels(frame, s.slot_frames[static_cast<size_t>(slot)]);
+            ++s.stats.copies;
+        }
+        FrameMessage m;
+        m.slot = slot;
+        m.sequence = s.sequence;
+        m.pts = frame.pts;
+        if (!s.subscriber.send(&m, sizeof m)) {
+            s.lose_subscriber();  // not delivered: without drop_when_behind, the next subscriber gets it
+            continue;
+        }
+        s.slot_held[static_cast<size_t>(slot)] = true;
+        ++s.sequence;
+        ++s.current().sent;
+        return;
+    }
+}
+
+void FramePublisher::finish() {
+    State& s = *state_;
+    if (s.finished) return;
+    s.finished = true;
+    s.pump(0);
+    if (!s.subscriber.valid()) return;
+    EndMessage end;
+    end.frames = s.sequence;
+    s.subscriber.send(&end, sizeof end);
+}
+
+void FramePublisher::interrupt() { state_->interrupted = true; }
+
+PublisherStats FramePublisher::stats() const { return state_->stats; }
+
+std::string FramePublisher::summary() const {
+    const State& s = *state_;
+    const PublisherStats& st = s.stats;
+    std::string out = "published " + std::to_string(st.published) + " frames on " + s.label() + ": ";
+    if (st.subscribers.empty()) out += "no subscriber came";
+    for (size_t i = 0; i < st.subscribers.size(); ++i) {
+        const SubscriberStats& sub = st.subscribers[i];
+        out += (i ? ", " : "") + std::string("subscriber ") + std::to_string(i + 1) + " took " +
+               std::to_string(sub.sent) + (sub.went_away ? " (went away)" : "");
+    }
+    out += "; dropped " + std::to_string(st.dropped_no_subscriber + st.dropped_behind) + " (no subscriber " +
+           std::to_string(st.dropped_no_subscriber) + ", subscriber behind " + std::to_string(st.dropped_behind) +
+           "); copies " + std::to_string(st.copies);
+    return out;
+}
+
+}  // namespace nvcast::ipc

@@ -1,0 +1,202 @@
+// The subscribing end of a frame channel: a FrameSource over the publisher's ring
+// (open_source("ipc:NAME")). Frames are views of the ring's slots; a slot goes back to the
+// publisher when the last copy of its frame is gone.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "ipc/frame_channel.h"
+#include "ipc/seqpacket_socket.h"
+#include "ipc/shared_memory.h"
+#include "nvcast/error.h"
+#include "nvcast/ipc.h"
+#include "nvcast/log.h"
+
+namespace nvcast::ipc {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One connection to one publisher process: its socket and its ring, alive while any frame of it is.
+struct Connection {
+    SeqPacketSocket socket;
+    SharedMemory ring;
+    SlotLayout layout;
+    int slots = 0;
+    std::mutex send_mutex;
+
+    void give_back(int slot) {
+        const ReleaseMessage m{MessageType::Release, slot};
+        std::lock_guard lock(send_mutex);
+        socket.send(&m, sizeof m);  // a publisher that is gone needs no slot back
+    }
+};
+
+std::string format_of(const SourceInfo& i) {
+    return std::to_string(i.width) + "x" + std::to_string(i.height) + " " + std::string(to_string(i.format));
+}
+
+class SubscriberSource final : public FrameSource {
+public:
+    SubscriberSource(std::string_view name, double timeout_s) : name_(name), timeout_s_(timeout_s) {
+        check_channel_name(name);
+        connect(true);
+    }
+
+    const SourceInfo& info() const override { return info_; }
+
+    bool read(Frame& frame) override {
+        auto last = Clock::now();
+        for (;;) {
+            if (interrupted_ || ended_) return false;
+            char buf[kMaxMessageBytes];
+            size_t n = 0;
+            const auto r = connection_->socket.receive(buf, sizeof buf, n, 100);
+            if (r == SeqPacketSocket::Received::Timeout) {
+                if (seconds_since(last) > timeout_s_)
+                    throw Error(ErrorCode::Io, label() + ": no frame for " + seconds(timeout_s_));
+                continue;
+            }
+            if (r == SeqPacketSocket::Received::Closed) {
+                log(LogLevel::Warn, label() + ": the publisher went away after " + std::to_string(frames_) +
+                                        " frames without ending the stream; waiting up to " + seconds(timeout_s_) +
+                                        " for it to come back");
+                connect(false);
+                last = Clock::now();
+                continue;
+            }
+            MessageType type;
+            std::memcpy(&type, buf, sizeof type);
+            if (type == MessageType::End) {
+                ended_ = true;
+                return false;
+            }
+            if (type != MessageType::Frame || n != sizeof(FrameMessage)) continue;
+            FrameMessage m;
+            std::memcpy(&m, buf, sizeof m);
+            if (m.slot < 0 || m.slot >= connection_->slots)
+                throw Error(ErrorCode::InvalidData, label() + ": the publisher sent slot " + std::to_string(m.slot));
+            frame = slot_frame(m);
+            ++frames_;
+            return true;
+        }
+    }
+
+    void interrupt() override { interrupted_ = true; }
+
+private:
+    std::string label() const { return channel_label(name_); }
+    static std::string seconds(double s) {
+        std::string t = std::to_string(s);
+        t.erase(t.find_last_not_of('0') + 1);
+        if (t.back() == '.') t.pop_back();
+        return t + " s";
+    }
+    static double seconds_since(Clock::time_point t) {
+        return std::chrono::duration<double>(Clock::now() - t).count();
+    }
+
+    // Connects (first time, or after losing the publisher) and takes the Hello and the ring.
+    void connect(bool first) {
+        const auto start = Clock::now();
+        for (;;) {
+            if (interrupted_) throw Error(ErrorCode::InvalidState, label() + ": interrupted while waiting for the publisher");
+            if (auto s = SeqPacketSocket::connect(channel_address(name_))) {
+                if (greet(std::move(*s), first)) return;
+            }
+            if (seconds_since(start) > timeout_s_)
+                throw Error(ErrorCode::Unavailable, label() + ": no publisher (waited " + seconds(timeout_s_) +
+                                                        "; start one with `nvcast capture INPUT --publish " + name_ + "`)");
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+
+    bool greet(SeqPacketSocket socket, bool first) {
+        char buf[kMaxMessageBytes];
+        size_t n = 0;
+        int fd = -1;
+        const auto r = socket.receive(buf, sizeof buf, n, static_cast<int>(timeout_s_ * 1000), &fd);
+        if (r != SeqPacketSocket::Received::Message) return false;  // it went away again: retry
+        MessageType type;
+        std::memcpy(&type, buf, sizeof type);
+        if (type == MessageType::Busy)
+            throw Error(ErrorCode::Unavailable, label() + " already has a subscriber (one at a time)");
+        HelloMessage h;
+        if (type != MessageType::Hello || n != sizeof h || fd < 0) {
+            if (fd >= 0) ::close(fd);
+            throw Error(ErrorCode::InvalidData, label() + ": the publisher does not speak this build's frame channel");
+        }
+        std::memcpy(&h, buf, sizeof h);
+        if (h.magic != kChannelMagic || h.version != kChannelVersion) {
+            ::close(fd);
+            throw Error(ErrorCode::InvalidData, label() + ": the publisher speaks frame channel version " +
+                                                    std::to_string(h.version) + ", this build " +
+                                                    std::to_string(kChannelVersion));
+        }
+        SourceInfo info;
+        info.width = h.width;
+        info.height = h.height;
+        info.format = static_cast<PixelFormat>(h.format);
+        info.fps_num = h.fps_num;
+        info.fps_den = h.fps_den;
+        info.time_base_num = h.time_base_num;
+        info.time_base_den = h.time_base_den;
+        info.frame_count = h.frame_count;
+        info.live = h.live != 0;
+        info.color = h.color;
+        info.memory = MemoryType::Host;
+        info.provides_buffers = true;
+        if (!first && (info.width != info_.width || info.height != info_.height || info.format != info_.format)) {
+            ::close(fd);
+            throw Error(ErrorCode::InvalidData, label() + ": the publisher came back with " + format_of(info) +
+                                                    " frames, the stream so far is " + format_of(info_));
+        }
+        auto c = std::make_shared<Connection>();
+        c->layout = h.layout;
+        c->slots = h.slots;
+        c->ring = SharedMemory::map(fd, h.layout.bytes * static_cast<size_t>(h.slots));
+        c->socket = std::move(socket);
+        connection_ = std::move(c);
+        info_ = info;
+        if (!first) log(LogLevel::Warn, label() + ": the publisher is back; going on");
+        return true;
+    }
+
+    Frame slot_frame(const FrameMessage& m) const {
+        std::array<uint8_t*, Frame::kMaxPlanes> data{};
+        std::array<int, Frame::kMaxPlanes> pitch{};
+        const Connection& c = *connection_;
+        for (int p = 0; p < format_info(info_.format).planes; ++p) {
+            data[p] = c.ring.data() + c.layout.bytes * static_cast<size_t>(m.slot) + c.layout.offset[p];
+            pitch[p] = c.layout.pitch[p];
+        }
+        // The lease holds the connection (socket and mapping) until the frame's last copy is gone.
+        std::shared_ptr<Connection> owner = connection_;
+        const int slot = m.slot;
+        std::shared_ptr<void> lease(nullptr, [owner, slot](void*) { owner->give_back(slot); });
+        Frame f = Frame::wrap(info_.format, info_.width, info_.height, MemoryType::Host, data, pitch, std::move(lease));
+        f.pts = m.pts;
+        f.color = info_.color;
+        return f;
+    }
+
+    std::string name_;
+    double timeout_s_;
+    SourceInfo info_;
+    std::shared_ptr<Connection> connection_;
+    int64_t frames_ = 0;
+    bool ended_ = false;
+    std::atomic<bool> interrupted_{false};
+};
+
+}  // namespace
+
+std::unique_ptr<FrameSource> open_subscriber(std::string_view name, double timeout_s) {
+    return std::make_unique<SubscriberSource>(name, timeout_s);
+}
+
+}  // namespace nvcast::ipc

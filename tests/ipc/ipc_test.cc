@@ -1,0 +1,284 @@
+// Frames between processes (issue 19): the frame channel delivers every byte without a copy,
+// returns slots, and survives kill -9 of either side; bad use is a clear error.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "nvcast/error.h"
+#include "nvcast/ipc.h"
+#include "nvcast/source.h"
+
+namespace nvcast::test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A channel name no other test run on this machine uses at the same time.
+std::string channel(const char* what) { return std::string("test-") + what + "-" + std::to_string(::getpid()); }
+
+bool same_pixels(const Frame& a, const Frame& b) {
+    if (a.width() != b.width() || a.height() != b.height() || a.format() != b.format()) return false;
+    for (int p = 0; p < a.plane_count(); ++p)
+        for (int y = 0; y < plane_rows(a.format(), a.height(), p); ++y)
+            if (std::memcmp(a.data(p) + static_cast<size_t>(y) * a.pitch(p), b.data(p) + static_cast<size_t>(y) * b.pitch(p),
+                            plane_row_bytes(a.format(), a.width(), p)) != 0)
+                return false;
+    return true;
+}
+
+// Publishes `frames` synthetic frames (seed 7) read straight into the ring; finish() unless told not to.
+void publish_synthetic(ipc::FramePublisher& pub, int frames, bool finish = true) {
+    auto src = open_synthetic(96, 64, 30, 1, frames, PixelFormat::I420, 7);
+    for (;;) {
+        Frame& f = pub.next_buffer();
+        if (!src->read(f)) break;
+        pub.publish(f);
+    }
+    if (finish) pub.finish();
+}
+
+InputOptions timeout(double seconds) {
+    InputOptions o;
+    o.timeout_s = seconds;
+    return o;
+}
+
+SourceInfo synthetic_info() { return open_synthetic(96, 64, 30, 1, 1, PixelFormat::I420, 7)->info(); }
+
+TEST(IpcChannel, EveryFrameArrivesIntactWithoutACopy) {
+    const std::string name = channel("roundtrip");
+    ipc::FramePublisher pub({name, 4}, synthetic_info());
+    std::thread producer([&] { publish_synthetic(pub, 30); });
+    auto sub = open_source("ipc:" + name);
+    EXPECT_EQ(sub->info().width, 96);
+    EXPECT_TRUE(sub->info().provides_buffers);
+    auto reference = open_synthetic(96, 64, 30, 1, 30, PixelFormat::I420, 7);
+    Frame got, want;
+    int n = 0;
+    while (sub->read(got)) {
+        ASSERT_TRUE(reference->read(want));
+        EXPECT_TRUE(same_pixels(got, want)) << "frame " << n;
+        EXPECT_EQ(got.pts, want.pts) << "frame " << n;
+        ++n;
+    }
+    producer.join();
+    EXPECT_EQ(n, 30);
+    const ipc::PublisherStats st = pub.stats();
+    EXPECT_EQ(st.published, 30);
+    EXPECT_EQ(st.copies, 0) << "the source read straight into the ring";
+    ASSERT_EQ(st.subscribers.size(), 1u);
+    EXPECT_EQ(st.subscribers[0].sent, 30);
+    EXPECT_FALSE(st.subscribers[0].went_away);
+}
+
+TEST(IpcChannel, SlotsComeBackSoFourSlotsCarryAnyNumberOfFrames) {
+    // The subscriber keeps at most one frame: with 2 slots, 50 frames only pass if slots return.
+    const std::string name = channel("credits");
+    ipc::FramePublisher pub({name, 2}, synthetic_info());
+    std::thread producer([&] { publish_synthetic(pub, 50); });
+    auto sub = open_source("ipc:" + name);
+    Frame f;
+    int n = 0;
+    while (sub->read(f)) ++n;
+    producer.join();
+    EXPECT_EQ(n, 50);
+}
+
+TEST(IpcChannel, AFrameFromElsewhereIsCopiedAndCounted) {
+    const std::string name = channel("copy");
+    ipc::FramePublisher pub({name, 2}, synthetic_info());
+    Frame own = Frame::allocate(PixelFormat::I420, 96, 64);
+    std::memset(own.data(0), 77, static_cast<size_t>(own.pitch(0)) * 64);
+    std::thread producer([&] {
+        pub.next_buffer();  // waits for the subscriber
+        pub.publish(own);
+        pub.finish();
+    });
+    auto sub = open_source("ipc:" + name);
+    Frame f;
+    ASSERT_TRUE(sub->read(f));
+    EXPECT_EQ(f.data(0)[95], 77);
+    EXPECT_FALSE(sub->read(f));
+    producer.join();
+    EXPECT_EQ(pub.stats().copies, 1);
+}
+
+TEST(IpcChannel, KilledSubscriberIsNoticedAndTheNextOneGetsTheRest) {
+    const std::string name = channel("subkill");
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {  // a subscriber that dies holding frames
+        try {
+            auto sub = open_source("ipc:" + name);
+            Frame a, b, c;
+            sub->read(a);
+            sub->read(b);
+            sub->read(c);
+        } catch (...) {
+        }
+        ::raise(SIGKILL);
+    }
+    ipc::FramePublisher pub({name, 4}, synthetic_info());
+    std::thread producer([&] { publish_synthetic(pub, 40); });
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    const auto killed = Clock::now();
+    auto sub = open_source("ipc:" + name);
+    Frame f;
+    int n = 0;
+    double first_frame_s = -1;
+    while (sub->read(f)) {
+        if (n++ == 0) first_frame_s = std::chrono::duration<double>(Clock::now() - killed).count();
+    }
+    producer.join();
+    EXPECT_GE(first_frame_s, 0);
+    EXPECT_LT(first_frame_s, 1.0) << "the publisher must notice the dead subscriber within a second";
+    const ipc::PublisherStats st = pub.stats();
+    ASSERT_EQ(st.subscribers.size(), 2u);
+    EXPECT_TRUE(st.subscribers[0].went_away);
+    EXPECT_GE(st.subscribers[0].sent, 3);
+    EXPECT_EQ(st.subscribers[1].sent, n);
+    EXPECT_EQ(st.subscribers[0].sent + st.subscribers[1].sent, st.published) << "nothing lost without a count";
+    EXPECT_EQ(st.published, 40);
+}
+
+TEST(IpcChannel, KilledPublisherIsNoticedAndARestartedOneContinuesTheStream) {
+    const std::string name = channel("pubkill");
+    const pid_t first = ::fork();
+    ASSERT_GE(first, 0);
+    if (first == 0) {  // publishes 10 frames and dies without ending the stream
+        try {
+            ipc::FramePublisher pub({name, 4}, synthetic_info());
+            publish_synthetic(pub, 10, false);
+        } catch (...) {
+        }
+        ::raise(SIGKILL);
+    }
+    auto sub = open_source("ipc:" + name, timeout(5));
+    Frame f;
+    int n = 0;
+    while (n < 10 && sub->read(f)) ++n;
+    ASSERT_EQ(n, 10);
+    int status = 0;
+    ASSERT_EQ(::waitpid(first, &status, 0), first);
+    const pid_t second = ::fork();  // the restarted publisher: 5 more frames, then the end
+    ASSERT_GE(second, 0);
+    if (second == 0) {
+        try {
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            ipc::FramePublisher pub({name, 4}, synthetic_info());
+            publish_synthetic(pub, 5);
+            ::_exit(0);
+        } catch (...) {
+        }
+        ::_exit(1);
+    }
+    while (sub->read(f)) ++n;
+    EXPECT_EQ(n, 15) << "every frame of both publishers";
+    ASSERT_EQ(::waitpid(second, &status, 0), second);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+TEST(IpcChannel, ARestartedPublisherWithAnotherFormatIsAClearError) {
+    const std::string name = channel("format");
+    const pid_t first = ::fork();
+    ASSERT_GE(first, 0);
+    if (first == 0) {
+        try {
+            ipc::FramePublisher pub({name, 2}, synthetic_info());
+            publish_synthetic(pub, 1, false);
+        } catch (...) {
+        }
+        ::raise(SIGKILL);
+    }
+    auto sub = open_source("ipc:" + name, timeout(5));
+    Frame f;
+    ASSERT_TRUE(sub->read(f));
+    int status = 0;
+    ::waitpid(first, &status, 0);
+    const pid_t second = ::fork();
+    if (second == 0) {
+        try {
+            SourceInfo other = synthetic_info();
+            other.width = 128;
+            ipc::FramePublisher pub({name, 2}, other);
+            pub.next_buffer();  // serves the subscriber its Hello, then waits
+        } catch (...) {
+        }
+        ::_exit(0);
+    }
+    try {
+        sub->read(f);
+        ADD_FAILURE() << "a changed frame size must not pass";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::InvalidData);
+        EXPECT_NE(std::string(e.what()).find("128x64 i420"), std::string::npos) << e.what();
+    }
+    ::kill(second, SIGKILL);
+    ::waitpid(second, &status, 0);
+}
+
+TEST(IpcChannel, MisuseIsAClearError) {
+    const std::string name = channel("misuse");
+    ipc::FramePublisher pub({name, 2}, synthetic_info());
+    try {
+        ipc::FramePublisher again({name, 2}, synthetic_info());
+        ADD_FAILURE() << "two publishers of one name";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::Io);
+        EXPECT_NE(std::string(e.what()).find("already published"), std::string::npos) << e.what();
+    }
+    try {
+        open_source("ipc:" + channel("nobody"), timeout(0.2));
+        ADD_FAILURE() << "no publisher";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::Unavailable);
+        EXPECT_NE(std::string(e.what()).find("no publisher"), std::string::npos) << e.what();
+    }
+    for (const char* bad : {"", "a b", "../x", "x/y"}) {
+        EXPECT_THROW(ipc::check_channel_name(bad), Error) << bad;
+        EXPECT_THROW(open_source(std::string("ipc:") + bad), Error) << bad;
+    }
+    EXPECT_THROW(ipc::FramePublisher({channel("slots"), 1}, synthetic_info()), Error);
+    SourceInfo device = synthetic_info();
+    device.memory = MemoryType::Cuda;
+    EXPECT_THROW(ipc::FramePublisher({channel("device"), 2}, device), Error);
+    Frame wrong = Frame::allocate(PixelFormat::I420, 32, 32);
+    EXPECT_THROW(pub.publish(wrong), Error);
+}
+
+TEST(IpcChannel, ASecondSubscriberIsRefused) {
+    const std::string name = channel("busy");
+    ipc::FramePublisher pub({name, 2}, synthetic_info());
+    std::thread producer([&] { publish_synthetic(pub, 3); });
+    auto first = open_source("ipc:" + name);
+    Frame f;
+    ASSERT_TRUE(first->read(f));
+    try {
+        open_source("ipc:" + name, timeout(2));
+        ADD_FAILURE() << "a second subscriber";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("already has a subscriber"), std::string::npos) << e.what();
+    }
+    while (first->read(f)) {
+    }
+    producer.join();
+}
+
+TEST(IpcChannel, LiveChannelsDropWhatNobodyTakesAndCountIt) {
+    ipc::FramePublisher pub({channel("live"), 2, true}, synthetic_info());
+    publish_synthetic(pub, 5);
+    const ipc::PublisherStats st = pub.stats();
+    EXPECT_EQ(st.published, 5);
+    EXPECT_EQ(st.dropped_no_subscriber, 5);
+    EXPECT_NE(pub.summary().find("no subscriber 5"), std::string::npos) << pub.summary();
+}
+
+}  // namespace
+}  // namespace nvcast::test
