@@ -1,0 +1,101 @@
+// Issue 19 through the CLI: `nvcast capture --publish` in one process, `nvcast encode ipc:NAME` in
+// another; every frame decodes, and kill -9 of either process is survived by the other, with
+// the frames accounted for and nothing left in /dev/shm.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <regex>
+#include <set>
+
+#include "nvcast/decode.h"
+#include "nvcast/quality.h"
+#include "support/test_support.h"
+
+namespace nvcast::test {
+namespace {
+
+std::set<std::string> shm_entries() {
+    std::set<std::string> names;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator("/dev/shm", ec)) names.insert(e.path().filename().string());
+    return names;
+}
+
+int64_t number(const std::string& text, const std::string& pattern) {
+    std::smatch m;
+    if (!std::regex_search(text, m, std::regex(pattern))) return -1;
+    return std::stoll(m[1]);
+}
+
+std::string name(const char* what) { return std::string("cli-") + what + "-" + std::to_string(::getpid()); }
+
+TEST(SplitCli, CaptureAndEncodeInTwoProcessesDeliverEveryFrame) {
+    TempDir dir;
+    const std::string ch = name("plain"), out = dir.file("out.mp4");
+    const auto shm_before = shm_entries();
+    const auto r = run_command("bash -c '" + cli_path() + " capture synthetic:160x120@30:90 --publish " + ch +
+                                   " 2> " + dir.file("cap.log") + " & c=$!; " + cli_path() + " -q encode ipc:" + ch +
+                                   " -b x264 -o " + out + "; echo enc=$?; wait $c; echo cap=$?; cat " +
+                                   dir.file("cap.log") + "'",
+                               120);
+    EXPECT_NE(r.output.find("enc=0"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("cap=0"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("subscriber 1 took 90;"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("copies 0"), std::string::npos) << r.output;
+    const std::vector<Frame> decoded = decode_all(out);
+    ASSERT_EQ(decoded.size(), 90u);
+    const std::vector<Frame> source = synthetic_frames(160, 120, 90);
+    EXPECT_GT(compute_psnr(source[45], decoded[45]).y, 30.0);
+    EXPECT_EQ(shm_entries(), shm_before) << "nothing may be left in /dev/shm";
+}
+
+TEST(SplitCli, AKilledEncoderIsReplacedAndTheFramesAddUp) {
+    TempDir dir;
+    const std::string ch = name("enckill"), b = dir.file("b.mp4");
+    const auto shm_before = shm_entries();
+    const std::string cli = cli_path();
+    const auto r = run_command(
+        "bash -c '" + cli + " capture synthetic:160x120@30:150 --realtime --publish " + ch + " 2> " + dir.file("cap.log") +
+            " & c=$!; " + cli + " -q encode ipc:" + ch + " -b x264 -o " + dir.file("a.mp4") +
+            " & a=$!; sleep 1.5; kill -9 $a; wait $a; " + cli + " -q encode ipc:" + ch + " -b x264 -o " + b +
+            "; echo enc=$?; wait $c; echo cap=$?; cat " + dir.file("cap.log") + "'",
+        120);
+    EXPECT_NE(r.output.find("enc=0"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("cap=0"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("subscriber 1 went away"), std::string::npos) << r.output;
+    const int64_t first = number(r.output, "subscriber 1 took ([0-9]+) \\(went away\\)");
+    const int64_t second = number(r.output, "subscriber 2 took ([0-9]+)");
+    ASSERT_GT(first, 0) << r.output;
+    ASSERT_GT(second, 0) << r.output;
+    EXPECT_EQ(first + second, 150) << "published = taken by the two subscribers (no drops when waiting)";
+    EXPECT_EQ(static_cast<int64_t>(decode_all(b).size()), second) << "the second encoder got every frame it was sent";
+    EXPECT_EQ(shm_entries(), shm_before);
+}
+
+TEST(SplitCli, AKilledCaptureIsWaitedForAndTheRestartedOneContinues) {
+    TempDir dir;
+    const std::string ch = name("capkill"), out = dir.file("c.mp4");
+    const auto shm_before = shm_entries();
+    const std::string cli = cli_path();
+    const auto r = run_command(
+        "bash -c '" + cli + " capture synthetic:160x120@30:300 --realtime --publish " + ch + " 2> /dev/null & c=$!; " +
+            cli + " encode ipc:" + ch + " --timeout 10 -b x264 -o " + out + " > " + dir.file("enc.log") +
+            " 2>&1 & e=$!; sleep 1.5; kill -9 $c; wait $c; sleep 0.5; " + cli + " capture synthetic:160x120@30:30 --publish " +
+            ch + " 2> " + dir.file("cap2.log") + "; echo cap=$?; wait $e; echo enc=$?; cat " + dir.file("enc.log") + " " +
+            dir.file("cap2.log") + "'",
+        120);
+    EXPECT_NE(r.output.find("cap=0"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("enc=0"), std::string::npos) << r.output;
+    const int64_t before = number(r.output, "publisher went away after ([0-9]+) frames");
+    ASSERT_GT(before, 0) << r.output;
+    EXPECT_NE(r.output.find("the publisher is back"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("subscriber 1 took 30;"), std::string::npos) << r.output;
+    const int64_t encoded = number(r.output, "encoded ([0-9]+) frames");
+    EXPECT_EQ(encoded, before + 30) << r.output;
+    EXPECT_EQ(static_cast<int64_t>(decode_all(out).size()), encoded);
+    EXPECT_EQ(shm_entries(), shm_before);
+}
+
+}  // namespace
+}  // namespace nvcast::test
