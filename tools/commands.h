@@ -12,5 +12,6 @@ void add_stream_command(CLI::App& app, int& exit_code);   // stream_command.cc (
 void add_receive_command(CLI::App& app, int& exit_code);  // receive_command.cc (net)
 void add_pipeline_command(CLI::App& app, int& exit_code);
 void add_capture_command(CLI::App& app, int& exit_code);   // capture_command.cc (ipc)
+void add_relay_command(CLI::App& app, int& exit_code);     // relay_command.cc (ipc)
 
 }  // namespace nvcast::cli

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     nvcast::cli::add_receive_command(app, exit_code);
     nvcast::cli::add_pipeline_command(app, exit_code);
     nvcast::cli::add_capture_command(app, exit_code);
+    nvcast::cli::add_relay_command(app, exit_code);
 
     try {
         app.parse(argc, argv);

@@ -11,6 +11,7 @@
 #include "option_checks.h"
 #include "encoder_options.h"
 #include "interrupt.h"
+#include "network_outputs.h"
 #include "nvcast/rtp.h"
 #include "nvcast/sdp.h"
 #include "nvcast/stream.h"
@@ -27,22 +28,11 @@ struct StreamArgs {
     InputSettings input;
     PrepareSettings prepare;
     EncodeOptions encoder;
-    std::string to;
-    std::string whep;          // [HOST]:PORT or whep://HOST:PORT
-    std::string whep_token;
-    size_t max_viewers = 16;
-    std::string sdp;
-    std::string srtp_key;
-    bool srtp_generate = false;
+    NetworkOutputArgs net;
     bool print_key = false;
     bool fast = false;
     bool sdp_only = false;
     double start_delay_s = 0;
-    int mtu = static_cast<int>(rtp::kDefaultMaxPayload);
-    int payload_type = 96;
-    std::string pacing = "auto";
-    double loss = 0;
-    int64_t loss_seed = 1;
     bool quiet = false;
 };
 
@@ -83,51 +73,19 @@ void print_stats(const StreamStats& s, bool final_line) {
 
 int run_stream(const StreamArgs& args) {
     // Everything about the destination is checked before the encoder starts.
-    if (!args.srtp_key.empty() && args.srtp_generate)
-        throw Error(ErrorCode::InvalidArgument, "give either --srtp KEY or --srtp-generate, not both");
-    if (args.sdp_only && args.sdp.empty()) throw Error(ErrorCode::InvalidArgument, "--sdp-only needs --sdp FILE");
-    if (args.to.empty() && args.whep.empty())
-        throw Error(ErrorCode::InvalidArgument, "give a destination: --to rtp://host:port, --whep [HOST]:PORT, or both");
-    if (args.to.empty() && (!args.sdp.empty() || !args.srtp_key.empty() || args.srtp_generate))
-        throw Error(ErrorCode::InvalidArgument, "--sdp and --srtp are for --to (WebRTC negotiates its own keys)");
+    if (args.sdp_only && args.net.sdp.empty()) throw Error(ErrorCode::InvalidArgument, "--sdp-only needs --sdp FILE");
     StreamSettings settings;
+    settings.outputs = network_outputs(args.net);
     rtp::Endpoint destination;
-    if (!args.to.empty()) {
-        // --to takes host:port too; the pipeline's sink wants a URL.
-        destination = rtp::parse_url(args.to);
-        const bool v6 = destination.host.find(':') != std::string::npos;
-        OutputSettings out;
-        out.target = "rtp://" + (v6 ? "[" + destination.host + "]" : destination.host) + ":" +
-                     std::to_string(destination.port);
-        out.sdp = args.sdp;
-        out.srtp = args.srtp_generate ? "generate" : args.srtp_key;
-        out.mtu = args.mtu;
-        out.pt = args.payload_type;
-        out.pacing = args.pacing;
-        out.loss = args.loss;
-        out.loss_seed = args.loss_seed;
-        settings.outputs.push_back(out);
-    }
-    if (!args.whep.empty()) {
-        OutputSettings out;
-        out.target = webrtc::is_whep_url(args.whep) ? args.whep : "whep://" + args.whep;
-        out.mtu = args.mtu;
-        out.loss = args.loss;
-        out.loss_seed = args.loss_seed;
-        settings.outputs.push_back(out);
-    }
-    settings.name = args.to.empty() ? "webrtc" : args.to;
+    if (!args.net.to.empty()) destination = rtp::parse_url(args.net.to);
+    settings.name = args.net.to.empty() ? "webrtc" : args.net.to;
     settings.input = args.input;
     settings.prepare = args.prepare;
     settings.encoder = args.encoder;
     settings.realtime = !args.fast;
     PipelineConfig pc;
     pc.streams.push_back(make_stream_spec(settings));
-    for (SinkSpec& sink : pc.streams[0].sinks) {
-        if (!webrtc::is_whep_url(sink.target)) continue;
-        if (!args.whep_token.empty()) sink.whep.token = args.whep_token;
-        sink.whep.max_viewers = args.max_viewers;
-    }
+    apply_network_options(args.net, pc.streams[0].sinks);
     const std::optional<rtp::SrtpKey> key = pc.streams[0].sinks[0].rtp.sender.srtp;
     const Codec codec = pc.streams[0].encoder.codec;
     Pipeline pipeline(std::move(pc));  // resolves the host, opens the socket, writes the SDP
@@ -135,7 +93,7 @@ int run_stream(const StreamArgs& args) {
     if (key && args.print_key) std::printf("SRTP key (AES_CM_128_HMAC_SHA1_80): %s\n", key->base64().c_str());
     std::fflush(stdout);
     if (args.sdp_only) return 0;
-    if (!args.to.empty())
+    if (!args.net.to.empty())
         log(LogLevel::Info, "streaming " + std::string(to_string(codec)) + " to " + destination.host + ":" +
                                 std::to_string(destination.port) + (key ? " (SRTP)" : "") +
                                 (args.fast ? ", as fast as possible" : ", real time"));
@@ -199,38 +157,17 @@ void add_stream_command(CLI::App& app, int& exit_code) {
     add_input_options(*cmd, args.input);
     add_encoder_options(*cmd, args.encoder);
     add_prepare_options(*cmd, args.prepare);
-    cmd->add_option("--to", args.to, "Destination rtp://host:port (IPv6: rtp://[addr]:port)");
-    cmd->add_option("--whep", args.whep,
-                    "Serve the stream to browsers over WebRTC: a WHEP endpoint and player page at [HOST]:PORT "
-                    "(e.g. :8080 or 127.0.0.1:8080; port 0 picks one)");
-    cmd->add_option("--whep-token", args.whep_token, "Bearer token viewers must send to the WHEP endpoint");
-    cmd->add_option("--max-viewers", args.max_viewers, "WebRTC viewers at once (more get 503)")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 1000));
-    cmd->add_option("--sdp", args.sdp, "Write an SDP file describing the stream (for ffplay/VLC/GStreamer)");
-    cmd->add_option("--srtp", args.srtp_key,
-                    "Encrypt with SRTP (AES_CM_128_HMAC_SHA1_80); key = 40 base64 chars or 60 hex digits");
-    cmd->add_flag("--srtp-generate", args.srtp_generate, "Encrypt with SRTP using a freshly generated key");
+    add_network_output_options(*cmd, args.net);
     cmd->add_flag("--print-key", args.print_key, "Print the SRTP key on stdout");
     cmd->add_flag("--sdp-only", args.sdp_only, "Write the SDP file and exit (start the receiver, then stream)");
     cmd->add_option("--start-delay", args.start_delay_s, "Seconds to wait after writing the SDP before sending")
         ->check(finite_in(0, 3600));
     cmd->add_flag("--fast", args.fast, "Send as fast as the encoder goes instead of at the frame rate");
-    cmd->add_option("--mtu", args.mtu, "Maximum RTP payload bytes per packet")->capture_default_str();
-    cmd->add_option("--pt", args.payload_type, "RTP payload type (96..127)")->capture_default_str();
-    cmd->add_option("--pacing", args.pacing,
-                    "Send-rate cap for pacing a frame's packets: bits/s (e.g. 50M), 'auto' (4x bitrate, >= 20M) or 'off'")
-        ->capture_default_str();
-    cmd->add_option("--loss", args.loss,
-                    "Simulate sender-side packet loss with this probability (0..0.5), e.g. to watch NACK "
-                    "retransmission and keyframe requests work")
-        ->check(finite_in(0, 0.5));
-    cmd->add_option("--loss-seed", args.loss_seed, "Seed of the simulated loss (the same seed repeats a run)");
     cmd->callback([&exit_code, cmd] {
         args.quiet = cmd->get_parent()->get_option("--quiet")->as<bool>();
         // Browsers decode WebRTC in arrival order: without a --tune of the user's, a stream with
         // viewers gets the low-latency structure (no reordering, no hidden frames).
-        if (!args.whep.empty() && cmd->count("--tune") == 0) args.encoder.tune = "ll";
+        if (!args.net.whep.empty() && cmd->count("--tune") == 0) args.encoder.tune = "ll";
         exit_code = run_stream(args);
     });
 }

@@ -15,12 +15,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "nvcast/frame.h"
+#include "nvcast/packet.h"
+#include "nvcast/sink.h"
 #include "nvcast/source.h"
 
 namespace nvcast::ipc {
@@ -77,6 +80,54 @@ private:
     struct State;
     std::unique_ptr<State> state_;
 };
+
+// --- Encoded streams between processes -----------------------------------------------------
+// An encode process publishes its packets (the output "ipc:NAME" of encode/stream/pipeline); a
+// network process takes them (`nvcast relay ipc:NAME --to … / --whep …`) and sends its receivers'
+// keyframe requests and bitrate estimates back to the encoder. One subscriber at a time; a new
+// subscriber starts at a keyframe (the publisher asks the encoder for one); either side may restart.
+
+struct PacketPublisherConfig {
+    std::string name;
+    size_t ring_bytes = size_t{16} << 20;  // shared byte ring; a packet must fit in a quarter of it
+    int64_t bitrate = 0;                   // the encoder's target (bits/s, 0 = constant QP), for pacing
+    // The first packet waits this long for the first subscriber (start order need not matter);
+    // later, while nobody subscribes, packets are dropped and counted (the encoder never stalls).
+    double first_subscriber_wait_s = 10;
+    std::function<void()> on_keyframe_request;      // a subscriber asked (or just connected)
+    std::function<void(int64_t)> on_bitrate_request; // bits/s the subscriber's receivers can take
+};
+
+struct PacketPublisherStats {
+    int64_t packets = 0;                   // written to the sink
+    int64_t dropped_no_subscriber = 0;
+    int64_t dropped_until_keyframe = 0;    // a new subscriber starts at a keyframe
+    int64_t keyframe_requests = 0, bitrate_requests = 0;
+    std::vector<SubscriberStats> subscribers;
+};
+
+// A sink that publishes packets on channel `name`. Error(Io) when the name is taken.
+std::shared_ptr<PacketSink> open_packet_publisher(PacketPublisherConfig config, const StreamInfo& info);
+// The stats of a sink open_packet_publisher() returned (empty stats for any other sink).
+PacketPublisherStats packet_publisher_stats(const PacketSink& sink);
+
+class PacketSource {
+public:
+    virtual ~PacketSource() = default;
+    // Codec, size, rate, time base, colour and parameter sets of the stream (after the first
+    // publisher's Hello); the encoder's target bitrate in bitrate().
+    virtual const StreamInfo& info() const = 0;
+    virtual int64_t bitrate() const = 0;
+    // The next packet; false at the end of the stream. A publisher that vanished is waited for.
+    virtual bool read(Packet& packet) = 0;
+    // Ask the encoder for a keyframe / a bitrate (bits/s); any thread.
+    virtual void request_keyframe() = 0;
+    virtual void request_bitrate(int64_t bits_per_second) = 0;
+    virtual void interrupt() = 0;
+};
+
+// Subscribes to packet channel `name`, waiting up to timeout_s for its publisher.
+std::unique_ptr<PacketSource> open_packet_subscriber(std::string_view name, double timeout_s);
 
 // The subscriber: what open_source("ipc:NAME") returns. It waits up to timeout_s for the publisher
 // to appear (and, after losing it, to come back). Throws Error(Unavailable) when none comes.

@@ -37,7 +37,8 @@ DropPolicy parse_drop_policy(std::string_view name);  // "auto" | "block" | "dro
 
 struct SinkSpec {
     // A file (its extension picks the format: .h264/.hevc/.ivf/.obu/.mp4/.mov/.mkv/.ts) or
-    // rtp://host:port (IPv6: rtp://[addr]:port), or whep://host:port (WebRTC viewers).
+    // rtp://host:port (IPv6: rtp://[addr]:port), whep://host:port (WebRTC viewers), or ipc:NAME
+    // (another process takes the packets: `nvcast relay ipc:NAME`, include/nvcast/ipc.h).
     std::string target;
     rtp::RtpSinkConfig rtp;  // rtp:// targets: payload size, payload type, SRTP, pacing (0 = auto), SDP file
     // The caller's own sink (callbacks, custom transports); `target` then only labels it.

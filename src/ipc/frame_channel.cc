@@ -1,4 +1,5 @@
 #include "ipc/frame_channel.h"
+#include "ipc/packet_channel.h"
 
 #include "nvcast/error.h"
 #include "nvcast/ipc.h"
@@ -21,6 +22,10 @@ SlotLayout slot_layout(PixelFormat format, int width, int height) {
 std::string channel_address(std::string_view name) { return "nvcast/frames/" + std::string(name); }
 
 std::string channel_label(std::string_view name) { return "ipc channel '" + std::string(name) + "'"; }
+
+std::string packet_channel_address(std::string_view name) { return "nvcast/packets/" + std::string(name); }
+
+std::string packet_channel_label(std::string_view name) { return "ipc stream '" + std::string(name) + "'"; }
 
 void check_channel_name(std::string_view name) {
     bool ok = !name.empty() && name.size() <= 64;

@@ -19,7 +19,10 @@ namespace nvcast::ipc {
 constexpr uint32_t kChannelMagic = 0x6e764652;  // "nvFR"
 constexpr uint32_t kChannelVersion = 1;
 
-enum class MessageType : uint32_t { Hello = 1, Frame = 2, Release = 3, End = 4, Busy = 5 };
+enum class MessageType : uint32_t {
+    Hello = 1, Frame = 2, Release = 3, End = 4, Busy = 5,  // frame channels (and End, Busy for both)
+    PacketHello = 10, Packet = 11, PacketRelease = 12, KeyframeRequest = 13, BitrateRequest = 14,  // packet channels
+};
 
 // Where a frame of the ring's format lies inside one slot.
 struct SlotLayout {
@@ -64,8 +67,9 @@ struct BusyMessage {
     MessageType type = MessageType::Busy;
 };
 
-// The largest message, for receive buffers.
-constexpr size_t kMaxMessageBytes = sizeof(HelloMessage);
+// The largest message of either kind of channel, for receive buffers.
+constexpr size_t kMaxMessageBytes = 2048;
+static_assert(sizeof(HelloMessage) <= kMaxMessageBytes);
 
 SlotLayout slot_layout(PixelFormat format, int width, int height);
 // The abstract socket address of channel `name`.

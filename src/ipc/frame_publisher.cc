@@ -1,11 +1,9 @@
 // The publishing end of a frame channel (include/nvcast/ipc.h).
-#include <poll.h>
-
 #include <atomic>
 #include <cstring>
 
 #include "ipc/frame_channel.h"
-#include "ipc/seqpacket_socket.h"
+#include "ipc/publisher_endpoint.h"
 #include "ipc/shared_memory.h"
 #include "nvcast/error.h"
 #include "nvcast/ipc.h"
@@ -18,8 +16,7 @@ struct FramePublisher::State {
     SourceInfo info;
     SlotLayout layout;
     SharedMemory ring;
-    SeqPacketSocket listener;
-    SeqPacketSocket subscriber;
+    std::unique_ptr<PublisherEndpoint> endpoint;
     std::vector<Frame> slot_frames;  // each slot as a Frame over the ring
     std::vector<bool> slot_held;     // sent and not yet returned
     Frame scratch;                   // what next_buffer() hands out when no slot can be used
@@ -31,8 +28,8 @@ struct FramePublisher::State {
     std::atomic<bool> interrupted{false};
     bool finished = false;
 
-    std::string label() const { return channel_label(config.name); }
-    SubscriberStats& current() { return stats.subscribers.back(); }
+    const std::string& label() const { return endpoint->label(); }
+    SubscriberStats& current() { return endpoint->current(); }
 
     int free_slot() const {
         for (size_t i = 0; i < slot_held.size(); ++i)
@@ -40,13 +37,7 @@ struct FramePublisher::State {
         return -1;
     }
 
-    void greet(SeqPacketSocket s) {
-        if (subscriber.valid()) {
-            const BusyMessage busy;
-            s.send(&busy, sizeof busy);
-            log(LogLevel::Warn, label() + ": refused a second subscriber (one at a time)");
-            return;
-        }
+    bool greet(const SeqPacketSocket& s) {
         HelloMessage hello;
         hello.width = info.width;
         hello.height = info.height;
@@ -60,65 +51,39 @@ struct FramePublisher::State {
         hello.color = info.color;
         hello.slots = config.slots;
         hello.layout = layout;
-        if (!s.send(&hello, sizeof hello, ring.fd())) return;
-        subscriber = std::move(s);
+        if (!s.send(&hello, sizeof hello, ring.fd())) return false;
         sequence = 0;
         slot_held.assign(slot_held.size(), false);
-        stats.subscribers.push_back({});
-        log(LogLevel::Info, label() + ": subscriber " + std::to_string(stats.subscribers.size()) + " connected");
+        return true;
+    }
+
+    void take_message(const char* data, size_t size) {
+        ReleaseMessage m;
+        if (size != sizeof m) return;
+        std::memcpy(&m, data, sizeof m);
+        if (m.type == MessageType::Release && m.slot >= 0 && m.slot < config.slots && slot_held[m.slot]) {
+            slot_held[m.slot] = false;
+            ++current().returned;
+        }
     }
 
     // The subscriber hung up (exited, crashed, killed): every slot is ours again.
     void lose_subscriber() {
-        SubscriberStats& s = current();
-        s.went_away = true;
-        subscriber.close();
+        const SubscriberStats& s = current();
         slot_held.assign(slot_held.size(), false);
-        log(LogLevel::Warn, label() + ": subscriber " + std::to_string(stats.subscribers.size()) +
+        log(LogLevel::Warn, label() + ": subscriber " + std::to_string(endpoint->subscribers().size()) +
                                 " went away after " + std::to_string(s.sent) + " frames (" +
-                                std::to_string(s.sent - s.returned) +
-                                " still in its hands); waiting for another");
-    }
-
-    // Accepts a new subscriber and takes returned slots; waits up to timeout_ms for either.
-    void pump(int timeout_ms) {
-        if (subscriber.valid()) {
-            char buf[kMaxMessageBytes];
-            size_t n = 0;
-            for (int wait = timeout_ms;; wait = 0) {
-                const auto r = subscriber.receive(buf, sizeof buf, n, wait);
-                if (r == SeqPacketSocket::Received::Timeout) break;
-                if (r == SeqPacketSocket::Received::Closed) {
-                    lose_subscriber();
-                    break;
-                }
-                ReleaseMessage m;
-                if (n != sizeof m) continue;
-                std::memcpy(&m, buf, sizeof m);
-                if (m.type == MessageType::Release && m.slot >= 0 && m.slot < config.slots && slot_held[m.slot]) {
-                    slot_held[m.slot] = false;
-                    ++current().returned;
-                }
-            }
-        } else {
-            pollfd_wait(timeout_ms);
-        }
-        for (SeqPacketSocket s = listener.accept(); s.valid(); s = listener.accept()) greet(std::move(s));
-    }
-
-    void pollfd_wait(int timeout_ms) const {
-        pollfd p{listener.fd(), POLLIN, 0};
-        ::poll(&p, 1, timeout_ms);
+                                std::to_string(s.sent - s.returned) + " still in its hands); waiting for another");
     }
 
     void wait_until(bool (State::*ready)() const, const char* what) {
         while (!(this->*ready)()) {
             if (interrupted) throw Error(ErrorCode::InvalidState, label() + ": interrupted while waiting for " + what);
-            pump(100);
+            endpoint->pump(100);
         }
     }
-    bool has_subscriber() const { return subscriber.valid(); }
-    bool has_free_slot() const { return subscriber.valid() && free_slot() >= 0; }
+    bool has_subscriber() const { return endpoint->connected(); }
+    bool has_free_slot() const { return endpoint->connected() && free_slot() >= 0; }
 };
 
 FramePublisher::FramePublisher(PublisherConfig config, const SourceInfo& info) : state_(std::make_unique<State>()) {
@@ -137,7 +102,11 @@ FramePublisher::FramePublisher(PublisherConfig config, const SourceInfo& info) :
     s.info = info;
     s.layout = slot_layout(info.format, info.width, info.height);
     s.ring = SharedMemory::create(s.layout.bytes * static_cast<size_t>(s.config.slots), "nvcast-frames");
-    s.listener = SeqPacketSocket::listen(channel_address(s.config.name), s.label());
+    s.endpoint = std::make_unique<PublisherEndpoint>(
+        channel_address(s.config.name), channel_label(s.config.name),
+        PublisherEndpoint::Handlers{[&s](const SeqPacketSocket& sock) { return s.greet(sock); },
+                                    [&s](const char* data, size_t size) { s.take_message(data, size); },
+                                    [&s] { s.lose_subscriber(); }});
     s.slot_held.assign(static_cast<size_t>(s.config.slots), false);
     for (int i = 0; i < s.config.slots; ++i) {
         std::array<uint8_t*, Frame::kMaxPlanes> data{};
@@ -155,9 +124,9 @@ FramePublisher::~FramePublisher() = default;
 Frame& FramePublisher::next_buffer() {
     State& s = *state_;
     if (s.finished) throw Error(ErrorCode::InvalidState, s.label() + ": next_buffer() after finish()");
-    s.pump(0);
+    s.endpoint->pump(0);
     if (!s.config.drop_when_behind) s.wait_until(&State::has_free_slot, "a subscriber and a free slot");
-    const int slot = s.subscriber.valid() ? s.free_slot() : -1;
+    const int slot = s.endpoint->connected() ? s.free_slot() : -1;
     s.handed_out = slot;
     if (slot >= 0) {
         s.handed = s.slot_frames[static_cast<size_t>(slot)];
@@ -182,8 +151,8 @@ void FramePublisher::publish(const Frame& frame) {
     int slot = s.handed_out;
     s.handed_out = -1;
     for (;;) {
-        s.pump(0);
-        if (!s.subscriber.valid()) {
+        s.endpoint->pump(0);
+        if (!s.endpoint->connected()) {
             if (s.config.drop_when_behind) {
                 ++s.stats.dropped_no_subscriber;
                 return;
@@ -210,10 +179,7 @@ void FramePublisher::publish(const Frame& frame) {
         m.slot = slot;
         m.sequence = s.sequence;
         m.pts = frame.pts;
-        if (!s.subscriber.send(&m, sizeof m)) {
-            s.lose_subscriber();  // not delivered: without drop_when_behind, the next subscriber gets it
-            continue;
-        }
+        if (!s.endpoint->send(&m, sizeof m)) continue;  // not delivered: the next subscriber gets it (or it drops)
         s.slot_held[static_cast<size_t>(slot)] = true;
         ++s.sequence;
         ++s.current().sent;
@@ -225,20 +191,23 @@ void FramePublisher::finish() {
     State& s = *state_;
     if (s.finished) return;
     s.finished = true;
-    s.pump(0);
-    if (!s.subscriber.valid()) return;
+    s.endpoint->pump(0);
     EndMessage end;
     end.frames = s.sequence;
-    s.subscriber.send(&end, sizeof end);
+    if (s.endpoint->connected()) s.endpoint->send(&end, sizeof end);
 }
 
 void FramePublisher::interrupt() { state_->interrupted = true; }
 
-PublisherStats FramePublisher::stats() const { return state_->stats; }
+PublisherStats FramePublisher::stats() const {
+    PublisherStats st = state_->stats;
+    st.subscribers = state_->endpoint->subscribers();
+    return st;
+}
 
 std::string FramePublisher::summary() const {
     const State& s = *state_;
-    const PublisherStats& st = s.stats;
+    const PublisherStats st = stats();
     std::string out = "published " + std::to_string(st.published) + " frames on " + s.label() + ": ";
     if (st.subscribers.empty()) out += "no subscriber came";
     for (size_t i = 0; i < st.subscribers.size(); ++i) {

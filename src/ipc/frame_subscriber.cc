@@ -7,11 +7,11 @@
 #include <chrono>
 #include <cstring>
 #include <mutex>
-#include <thread>
 
 #include "ipc/frame_channel.h"
 #include "ipc/seqpacket_socket.h"
 #include "ipc/shared_memory.h"
+#include "ipc/subscriber_endpoint.h"
 #include "nvcast/error.h"
 #include "nvcast/ipc.h"
 #include "nvcast/log.h"
@@ -58,12 +58,12 @@ public:
             const auto r = connection_->socket.receive(buf, sizeof buf, n, 100);
             if (r == SeqPacketSocket::Received::Timeout) {
                 if (seconds_since(last) > timeout_s_)
-                    throw Error(ErrorCode::Io, label() + ": no frame for " + seconds(timeout_s_));
+                    throw Error(ErrorCode::Io, label() + ": no frame for " + seconds_text(timeout_s_));
                 continue;
             }
             if (r == SeqPacketSocket::Received::Closed) {
                 log(LogLevel::Warn, label() + ": the publisher went away after " + std::to_string(frames_) +
-                                        " frames without ending the stream; waiting up to " + seconds(timeout_s_) +
+                                        " frames without ending the stream; waiting up to " + seconds_text(timeout_s_) +
                                         " for it to come back");
                 connect(false);
                 last = Clock::now();
@@ -90,49 +90,22 @@ public:
 
 private:
     std::string label() const { return channel_label(name_); }
-    static std::string seconds(double s) {
-        std::string t = std::to_string(s);
-        t.erase(t.find_last_not_of('0') + 1);
-        if (t.back() == '.') t.pop_back();
-        return t + " s";
-    }
     static double seconds_since(Clock::time_point t) {
         return std::chrono::duration<double>(Clock::now() - t).count();
     }
 
     // Connects (first time, or after losing the publisher) and takes the Hello and the ring.
     void connect(bool first) {
-        const auto start = Clock::now();
-        for (;;) {
-            if (interrupted_) throw Error(ErrorCode::InvalidState, label() + ": interrupted while waiting for the publisher");
-            if (auto s = SeqPacketSocket::connect(channel_address(name_))) {
-                if (greet(std::move(*s), first)) return;
-            }
-            if (seconds_since(start) > timeout_s_)
-                throw Error(ErrorCode::Unavailable, label() + ": no publisher (waited " + seconds(timeout_s_) +
-                                                        "; start one with `nvcast capture INPUT --publish " + name_ + "`)");
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    }
-
-    bool greet(SeqPacketSocket socket, bool first) {
-        char buf[kMaxMessageBytes];
-        size_t n = 0;
-        int fd = -1;
-        const auto r = socket.receive(buf, sizeof buf, n, static_cast<int>(timeout_s_ * 1000), &fd);
-        if (r != SeqPacketSocket::Received::Message) return false;  // it went away again: retry
-        MessageType type;
-        std::memcpy(&type, buf, sizeof type);
-        if (type == MessageType::Busy)
-            throw Error(ErrorCode::Unavailable, label() + " already has a subscriber (one at a time)");
+        Greeting g = await_publisher(channel_address(name_), label(), timeout_s_, interrupted_,
+                                     "start one with `nvcast capture INPUT --publish " + name_ + "`");
         HelloMessage h;
-        if (type != MessageType::Hello || n != sizeof h || fd < 0) {
-            if (fd >= 0) ::close(fd);
+        if (g.hello.size() != sizeof h || g.fd < 0) {
+            if (g.fd >= 0) ::close(g.fd);
             throw Error(ErrorCode::InvalidData, label() + ": the publisher does not speak this build's frame channel");
         }
-        std::memcpy(&h, buf, sizeof h);
-        if (h.magic != kChannelMagic || h.version != kChannelVersion) {
-            ::close(fd);
+        std::memcpy(&h, g.hello.data(), sizeof h);
+        if (h.type != MessageType::Hello || h.magic != kChannelMagic || h.version != kChannelVersion) {
+            ::close(g.fd);
             throw Error(ErrorCode::InvalidData, label() + ": the publisher speaks frame channel version " +
                                                     std::to_string(h.version) + ", this build " +
                                                     std::to_string(kChannelVersion));
@@ -151,19 +124,18 @@ private:
         info.memory = MemoryType::Host;
         info.provides_buffers = true;
         if (!first && (info.width != info_.width || info.height != info_.height || info.format != info_.format)) {
-            ::close(fd);
+            ::close(g.fd);
             throw Error(ErrorCode::InvalidData, label() + ": the publisher came back with " + format_of(info) +
                                                     " frames, the stream so far is " + format_of(info_));
         }
         auto c = std::make_shared<Connection>();
         c->layout = h.layout;
         c->slots = h.slots;
-        c->ring = SharedMemory::map(fd, h.layout.bytes * static_cast<size_t>(h.slots));
-        c->socket = std::move(socket);
+        c->ring = SharedMemory::map(g.fd, h.layout.bytes * static_cast<size_t>(h.slots));
+        c->socket = std::move(g.socket);
         connection_ = std::move(c);
         info_ = info;
         if (!first) log(LogLevel::Warn, label() + ": the publisher is back; going on");
-        return true;
     }
 
     Frame slot_frame(const FrameMessage& m) const {

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "nvcast/error.h"
+#include "nvcast/ipc.h"
 #include "nvcast/pipeline.h"
 
 namespace nvcast {
@@ -26,6 +27,14 @@ std::shared_ptr<PacketSink> open_output(const SinkSpec& spec, const StreamInfo& 
         wc.on_bitrate_estimate = requests.bitrate;
         if (wc.cname == "nvcast") wc.cname = host_cname();
         return std::make_shared<webrtc::WhepSink>(wc, info);
+    }
+    if (spec.target.starts_with("ipc:")) {  // another process (nvcast relay) takes the packets
+        ipc::PacketPublisherConfig pc;
+        pc.name = spec.target.substr(4);
+        pc.bitrate = config.rc.bitrate;
+        pc.on_keyframe_request = requests.keyframe;
+        pc.on_bitrate_request = requests.bitrate;
+        return ipc::open_packet_publisher(std::move(pc), info);
     }
     if (!rtp::is_network_url(spec.target)) return open_sink(spec.target, info);
     rtp::RtpSinkConfig rc = spec.rtp;

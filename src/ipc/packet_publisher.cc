@@ -1,0 +1,188 @@
+// The publishing end of a packet channel: a PacketSink (include/nvcast/ipc.h).
+#include <chrono>
+#include <cstring>
+
+#include "ipc/packet_channel.h"
+#include "ipc/publisher_endpoint.h"
+#include "ipc/shared_memory.h"
+#include "nvcast/error.h"
+#include "nvcast/ipc.h"
+#include "nvcast/log.h"
+
+namespace nvcast::ipc {
+namespace {
+
+class PacketPublisherSink final : public PacketSink {
+public:
+    PacketPublisherSink(PacketPublisherConfig config, const StreamInfo& info) : config_(std::move(config)), info_(info) {
+        check_channel_name(config_.name);
+        const std::string label = packet_channel_label(config_.name);
+        if (config_.ring_bytes < (size_t{1} << 16))
+            throw Error(ErrorCode::InvalidArgument, label + ": a packet ring needs at least 64 KiB");
+        if (info.codec_headers.size() > kMaxCodecHeaderBytes)
+            throw Error(ErrorCode::Unsupported, label + ": codec headers of " + std::to_string(info.codec_headers.size()) +
+                                                    " bytes do not fit the channel's Hello (" +
+                                                    std::to_string(kMaxCodecHeaderBytes) + ")");
+        ring_ = SharedMemory::create(config_.ring_bytes, "nvcast-packets");
+        endpoint_ = std::make_unique<PublisherEndpoint>(
+            packet_channel_address(config_.name), label,
+            PublisherEndpoint::Handlers{[this](const SeqPacketSocket& s) { return greet(s); },
+                                        [this](const char* data, size_t size) { take(data, size); },
+                                        [this] { lost(); }});
+    }
+
+    ~PacketPublisherSink() override { close(); }
+
+    void write(const Packet& p) override {
+        if (closed_) throw Error(ErrorCode::InvalidState, endpoint_->label() + ": write after close");
+        ++stats_.packets;
+        endpoint_->pump(0);
+        if (stats_.packets == 1 && !endpoint_->connected()) wait_for_first_subscriber();
+        if (!endpoint_->connected()) {
+            ++stats_.dropped_no_subscriber;
+            need_keyframe_ = true;
+            return;
+        }
+        if (need_keyframe_ && !p.keyframe) {
+            ++stats_.dropped_until_keyframe;
+            return;
+        }
+        need_keyframe_ = false;
+        const size_t ring = config_.ring_bytes;
+        if (p.size() > ring / 4)
+            throw Error(ErrorCode::ResourceExhausted, endpoint_->label() + ": a packet of " + std::to_string(p.size()) +
+                                                          " bytes exceeds a quarter of the " + std::to_string(ring) +
+                                                          "-byte ring");
+        uint64_t position = written_;
+        if (position % ring + p.size() > ring) position += ring - position % ring;  // never wrap inside a packet
+        while (position + p.size() - done_ > ring) {  // the subscriber is behind: wait for it
+            endpoint_->pump(100);
+            if (!endpoint_->connected()) {
+                ++stats_.dropped_no_subscriber;
+                return;
+            }
+        }
+        std::memcpy(ring_.data() + position % ring, p.data.data(), p.size());
+        PacketMessage m;
+        m.size = static_cast<uint32_t>(p.size());
+        m.position = position;
+        m.pts = p.pts;
+        m.dts = p.dts;
+        m.frame_type = static_cast<int32_t>(p.type);
+        m.keyframe = p.keyframe ? 1 : 0;
+        if (!endpoint_->send(&m, sizeof m)) {
+            ++stats_.dropped_no_subscriber;
+            return;
+        }
+        written_ = position + p.size();
+        ++endpoint_->current().sent;
+    }
+
+    void close() override {
+        if (closed_) return;
+        closed_ = true;
+        endpoint_->pump(0);
+        if (endpoint_->connected()) {
+            EndMessage end;
+            end.frames = static_cast<uint64_t>(endpoint_->current().sent);
+            endpoint_->send(&end, sizeof end);
+        }
+        std::string subs;
+        for (size_t i = 0; i < endpoint_->subscribers().size(); ++i)
+            subs += (i ? ", " : "") + std::to_string(endpoint_->subscribers()[i].sent) + " to subscriber " +
+                    std::to_string(i + 1);
+        log(LogLevel::Info, endpoint_->label() + ": " + std::to_string(stats_.packets) + " packets: " +
+                                (subs.empty() ? std::string("no subscriber came") : subs) + "; dropped " +
+                                std::to_string(stats_.dropped_no_subscriber) + " with no subscriber, " +
+                                std::to_string(stats_.dropped_until_keyframe) + " before a keyframe");
+    }
+
+    PacketPublisherStats stats() const {
+        PacketPublisherStats s = stats_;
+        s.subscribers = endpoint_->subscribers();
+        return s;
+    }
+
+private:
+    bool greet(const SeqPacketSocket& s) {
+        PacketHelloMessage h;
+        h.codec = static_cast<int32_t>(info_.codec);
+        h.width = info_.width;
+        h.height = info_.height;
+        h.fps_num = info_.fps_num;
+        h.fps_den = info_.fps_den;
+        h.time_base_num = info_.time_base_num;
+        h.time_base_den = info_.time_base_den;
+        h.color = info_.color;
+        h.bitrate = config_.bitrate;
+        h.ring_bytes = config_.ring_bytes;
+        h.header_bytes = static_cast<uint32_t>(info_.codec_headers.size());
+        std::memcpy(h.headers, info_.codec_headers.data(), info_.codec_headers.size());
+        if (!s.send(&h, sizeof h, ring_.fd())) return false;
+        written_ = done_ = 0;
+        need_keyframe_ = true;
+        // The newcomer starts at a keyframe: ask for one unless the stream's first packet (one) is next.
+        if (stats_.packets > 1 && config_.on_keyframe_request) config_.on_keyframe_request();
+        return true;
+    }
+
+    void wait_for_first_subscriber() {
+        const auto until = std::chrono::steady_clock::now() +
+                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                               std::chrono::duration<double>(config_.first_subscriber_wait_s));
+        if (config_.first_subscriber_wait_s > 0)
+            log(LogLevel::Info, endpoint_->label() + ": waiting up to " + std::to_string(config_.first_subscriber_wait_s) +
+                                    " s for a subscriber (nvcast relay ipc:" + config_.name + " …)");
+        while (!endpoint_->connected() && std::chrono::steady_clock::now() < until) endpoint_->pump(50);
+    }
+
+    void take(const char* data, size_t size) {
+        MessageType type{};
+        if (size < sizeof type) return;
+        std::memcpy(&type, data, sizeof type);
+        if (type == MessageType::PacketRelease && size == sizeof(PacketReleaseMessage)) {
+            PacketReleaseMessage m;
+            std::memcpy(&m, data, sizeof m);
+            if (m.done > done_ && m.done <= written_) done_ = m.done;
+            ++endpoint_->current().returned;
+        } else if (type == MessageType::KeyframeRequest) {
+            ++stats_.keyframe_requests;
+            if (config_.on_keyframe_request) config_.on_keyframe_request();
+        } else if (type == MessageType::BitrateRequest && size == sizeof(BitrateRequestMessage)) {
+            BitrateRequestMessage m;
+            std::memcpy(&m, data, sizeof m);
+            ++stats_.bitrate_requests;
+            if (config_.on_bitrate_request && m.bits_per_second > 0) config_.on_bitrate_request(m.bits_per_second);
+        }
+    }
+
+    void lost() {
+        const SubscriberStats& s = endpoint_->current();
+        log(LogLevel::Warn, endpoint_->label() + ": subscriber " + std::to_string(endpoint_->subscribers().size()) +
+                                " went away after " + std::to_string(s.sent) + " packets; waiting for another");
+        need_keyframe_ = true;
+    }
+
+    PacketPublisherConfig config_;
+    StreamInfo info_;
+    SharedMemory ring_;
+    std::unique_ptr<PublisherEndpoint> endpoint_;
+    uint64_t written_ = 0;  // ring position after the last packet sent
+    uint64_t done_ = 0;     // ring position the subscriber has finished with
+    bool need_keyframe_ = true;
+    bool closed_ = false;
+    PacketPublisherStats stats_;
+};
+
+}  // namespace
+
+std::shared_ptr<PacketSink> open_packet_publisher(PacketPublisherConfig config, const StreamInfo& info) {
+    return std::make_shared<PacketPublisherSink>(std::move(config), info);
+}
+
+PacketPublisherStats packet_publisher_stats(const PacketSink& sink) {
+    const auto* p = dynamic_cast<const PacketPublisherSink*>(&sink);
+    return p ? p->stats() : PacketPublisherStats{};
+}
+
+}  // namespace nvcast::ipc

@@ -1,0 +1,28 @@
+// The subscribing side of a channel: finding the publisher (waiting for it to start or to come
+// back) and taking its Hello, with the descriptor that rides along.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "ipc/seqpacket_socket.h"
+
+namespace nvcast::ipc {
+
+struct Greeting {
+    SeqPacketSocket socket;
+    std::vector<char> hello;  // the publisher's first message
+    int fd = -1;              // the descriptor that came with it (owned by the caller), -1 if none
+};
+
+// Connects to `address` and reads its first message, retrying until timeout_s has passed.
+// Error(Unavailable) when no publisher comes (with `hint` on how to start one), when it says Busy,
+// or Error(InvalidState) when `interrupted` is set.
+Greeting await_publisher(const std::string& address, const std::string& label, double timeout_s,
+                         const std::atomic<bool>& interrupted, const std::string& hint);
+
+// "2.5 s" for messages.
+std::string seconds_text(double s);
+
+}  // namespace nvcast::ipc
