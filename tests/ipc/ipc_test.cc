@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -278,6 +279,148 @@ TEST(IpcChannel, LiveChannelsDropWhatNobodyTakesAndCountIt) {
     EXPECT_EQ(st.published, 5);
     EXPECT_EQ(st.dropped_no_subscriber, 5);
     EXPECT_NE(pub.summary().find("no subscriber 5"), std::string::npos) << pub.summary();
+}
+
+// --- packet channels --------------------------------------------------------------------------
+
+StreamInfo packet_info() {
+    StreamInfo info;
+    info.codec = Codec::H264;
+    info.width = 320;
+    info.height = 240;
+    info.codec_headers = {0, 0, 0, 1, 0x67, 0x42};
+    return info;
+}
+
+Packet numbered_packet(int i, bool keyframe) {
+    Packet p;
+    p.data.resize(static_cast<size_t>(100 + (i * 7919) % 9000));
+    for (size_t k = 0; k < p.data.size(); ++k) p.data[k] = static_cast<uint8_t>(i * 31 + k);
+    p.pts = p.dts = i;
+    p.keyframe = keyframe;
+    p.type = keyframe ? FrameType::IDR : FrameType::P;
+    return p;
+}
+
+TEST(IpcPackets, EveryPacketArrivesAndRequestsGoBack) {
+    const std::string name = channel("packets");
+    std::atomic<int> keyframe_requests{0};
+    std::atomic<int64_t> bitrate{0};
+    ipc::PacketPublisherConfig pc;
+    pc.name = name;
+    pc.ring_bytes = 64 << 10;  // small: the 200 packets wrap around it many times
+    pc.bitrate = 2000000;
+    pc.on_keyframe_request = [&] { ++keyframe_requests; };
+    pc.on_bitrate_request = [&](int64_t b) { bitrate = b; };
+    auto sink = ipc::open_packet_publisher(pc, packet_info());
+    std::thread producer([&] {
+        for (int i = 0; i < 200; ++i) sink->write(numbered_packet(i, i == 0));
+        sink->close();
+    });
+    auto sub = ipc::open_packet_subscriber(name, 5);
+    EXPECT_EQ(sub->info().codec, Codec::H264);
+    EXPECT_EQ(sub->info().codec_headers, packet_info().codec_headers);
+    EXPECT_EQ(sub->bitrate(), 2000000);
+    Packet p;
+    int n = 0;
+    while (sub->read(p)) {
+        const Packet want = numbered_packet(n, n == 0);
+        EXPECT_EQ(p.data, want.data) << "packet " << n;
+        EXPECT_EQ(p.pts, n);
+        EXPECT_EQ(p.keyframe, n == 0);
+        if (n == 10) {
+            sub->request_keyframe();
+            sub->request_bitrate(123456);
+        }
+        ++n;
+    }
+    producer.join();
+    EXPECT_EQ(n, 200);
+    EXPECT_EQ(keyframe_requests.load(), 1);
+    EXPECT_EQ(bitrate.load(), 123456);
+    const ipc::PacketPublisherStats st = ipc::packet_publisher_stats(*sink);
+    EXPECT_EQ(st.packets, 200);
+    EXPECT_EQ(st.dropped_no_subscriber, 0);
+}
+
+TEST(IpcPackets, ANewSubscriberStartsAtAKeyframeItAsksFor) {
+    const std::string name = channel("rejoin");
+    std::atomic<bool> keyframe_next{false};
+    ipc::PacketPublisherConfig pc;
+    pc.name = name;
+    pc.on_keyframe_request = [&] { keyframe_next = true; };
+    auto sink = ipc::open_packet_publisher(pc, packet_info());
+    std::atomic<bool> stop{false};
+    std::thread producer([&] {
+        for (int i = 0; !stop; ++i) {
+            sink->write(numbered_packet(i, i == 0 || keyframe_next.exchange(false)));
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        sink->close();
+    });
+    {
+        auto first = ipc::open_packet_subscriber(name, 5);
+        Packet p;
+        for (int i = 0; i < 5; ++i) ASSERT_TRUE(first->read(p));
+    }  // gone, as if killed: the publisher drops while nobody listens
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto second = ipc::open_packet_subscriber(name, 5);
+    Packet p;
+    ASSERT_TRUE(second->read(p));
+    EXPECT_TRUE(p.keyframe) << "a subscriber's first packet must be a keyframe";
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(second->read(p));
+    stop = true;
+    while (second->read(p)) {
+    }
+    producer.join();
+    const ipc::PacketPublisherStats st = ipc::packet_publisher_stats(*sink);
+    ASSERT_EQ(st.subscribers.size(), 2u);
+    EXPECT_TRUE(st.subscribers[0].went_away);
+    EXPECT_EQ(st.subscribers[0].sent + st.subscribers[1].sent + st.dropped_no_subscriber + st.dropped_until_keyframe,
+              st.packets)
+        << "every packet written was sent or dropped with a reason";
+}
+
+TEST(IpcPackets, ARestartedEncoderIsWaitedFor) {
+    const std::string name = channel("encrestart");
+    const pid_t first = ::fork();
+    ASSERT_GE(first, 0);
+    if (first == 0) {
+        try {
+            ipc::PacketPublisherConfig pc;
+            pc.name = name;
+            auto sink = ipc::open_packet_publisher(pc, packet_info());
+            for (int i = 0; i < 5; ++i) sink->write(numbered_packet(i, i == 0));
+            ::raise(SIGKILL);  // dies before the sink could send End
+        } catch (...) {
+        }
+        ::_exit(1);
+    }
+    auto sub = ipc::open_packet_subscriber(name, 5);
+    Packet p;
+    int n = 0;
+    while (n < 5 && sub->read(p)) ++n;
+    ASSERT_EQ(n, 5);
+    int status = 0;
+    ::waitpid(first, &status, 0);
+    const pid_t second = ::fork();
+    ASSERT_GE(second, 0);
+    if (second == 0) {
+        try {
+            ipc::PacketPublisherConfig pc;
+            pc.name = name;
+            auto sink = ipc::open_packet_publisher(pc, packet_info());
+            for (int i = 0; i < 5; ++i) sink->write(numbered_packet(i, i == 0));
+            sink->close();
+            ::_exit(0);
+        } catch (...) {
+        }
+        ::_exit(1);
+    }
+    while (sub->read(p)) ++n;
+    EXPECT_EQ(n, 10);
+    ::waitpid(second, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 }  // namespace

@@ -97,5 +97,41 @@ TEST(SplitCli, AKilledCaptureIsWaitedForAndTheRestartedOneContinues) {
     EXPECT_EQ(shm_entries(), shm_before);
 }
 
+TEST(SplitCli, CaptureEncodeAndRelayAsThreeProcesses) {
+    TempDir dir;
+    const std::string frames = name("chain-frames"), packets = name("chain-packets"), out = dir.file("relayed.h264");
+    const std::string cli = cli_path();
+    const auto r = run_command(
+        "bash -c '" + cli + " relay ipc:" + packets + " -o " + out + " > " + dir.file("relay.log") + " 2>&1 & r=$!; " +
+            cli + " capture synthetic:160x120@30:90 --publish " + frames + " 2> /dev/null & c=$!; " + cli +
+            " -q encode ipc:" + frames + " -b x264 --tune ll -o ipc:" + packets + "; echo enc=$?; wait $r; echo relay=$?; " +
+            "wait $c; cat " + dir.file("relay.log") + "'",
+        120);
+    EXPECT_NE(r.output.find("enc=0"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("relay=0"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("relayed 90 packets"), std::string::npos) << r.output;
+    EXPECT_EQ(decode_all(out).size(), 90u);
+}
+
+TEST(SplitCli, AKilledEncoderIsWaitedForByTheRelayAndTheRestartedOneContinues) {
+    TempDir dir;
+    const std::string frames = name("rk-frames"), packets = name("rk-packets"), out = dir.file("relayed.h264");
+    const std::string cli = cli_path();
+    const std::string encode = cli + " -q encode ipc:" + frames + " -b x264 --tune ll -o ipc:" + packets;
+    const auto r = run_command(
+        "bash -c '" + cli + " relay ipc:" + packets + " --timeout 10 -o " + out + " > " + dir.file("relay.log") +
+            " 2>&1 & r=$!; " + cli + " capture synthetic:160x120@30:120 --realtime --publish " + frames +
+            " 2> /dev/null & c=$!; " + encode + " & e=$!; sleep 1.5; kill -9 $e; wait $e; sleep 0.3; " + encode +
+            "; echo enc=$?; wait $r; echo relay=$?; wait $c; cat " + dir.file("relay.log") + "'",
+        120);
+    EXPECT_NE(r.output.find("enc=0"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("relay=0"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("the encoder went away"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("the encoder is back"), std::string::npos) << r.output;
+    const int64_t relayed = number(r.output, "relayed ([0-9]+) packets");
+    ASSERT_GT(relayed, 0) << r.output;
+    EXPECT_EQ(static_cast<int64_t>(decode_all(out).size()), relayed) << "both encoders' streams decode whole";
+}
+
 }  // namespace
 }  // namespace nvcast::test
