@@ -1,6 +1,8 @@
 // `nvcast probe`: every backend, available or not and why, versions, capabilities.
 #include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "commands.h"
 #include "nvcast/nvcast.h"
@@ -11,6 +13,13 @@
 
 namespace nvcast::cli {
 namespace {
+
+// The optional parts this build has, for the text and JSON reports alike.
+std::vector<std::pair<std::string, bool>> build_features() {
+    return {{"libav", NVCAST_HAVE_LIBAV != 0}, {"capture", NVCAST_HAVE_LIBAVDEVICE != 0}, {"nvdec", NVCAST_HAVE_NVDEC != 0},
+            {"srtp", NVCAST_HAVE_SRTP != 0},   {"webrtc", NVCAST_HAVE_WEBRTC != 0},       {"cuda", NVCAST_HAVE_CUDA != 0},
+            {"toml", NVCAST_HAVE_TOML != 0},   {"ipc", true}};
+}
 
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
 
@@ -35,10 +44,9 @@ void print_text(const std::vector<BackendInfo>& infos) {
                         yes_no(k.device_frames).c_str());
         }
     }
-    std::printf("\nbuild features: libav %s, capture %s, nvdec %s, srtp %s, cuda %s, toml %s\n",
-                yes_no(NVCAST_HAVE_LIBAV).c_str(), yes_no(NVCAST_HAVE_LIBAVDEVICE).c_str(),
-                yes_no(NVCAST_HAVE_NVDEC).c_str(), yes_no(NVCAST_HAVE_SRTP).c_str(), yes_no(NVCAST_HAVE_CUDA).c_str(),
-                yes_no(NVCAST_HAVE_TOML).c_str());
+    std::string line;
+    for (const auto& [name, on] : build_features()) line += (line.empty() ? "" : ", ") + name + " " + yes_no(on);
+    std::printf("\nbuild features: %s\n", line.c_str());
 }
 
 #ifdef NVCAST_HAVE_JSON
@@ -61,9 +69,8 @@ void print_json(const std::vector<BackendInfo>& infos) {
         }
         out["backends"].push_back(j);
     }
-    out["features"] = {{"libav", bool(NVCAST_HAVE_LIBAV)}, {"srtp", bool(NVCAST_HAVE_SRTP)}, {"cuda", bool(NVCAST_HAVE_CUDA)},
-                       {"toml", bool(NVCAST_HAVE_TOML)}, {"capture", bool(NVCAST_HAVE_LIBAVDEVICE)},
-                       {"nvdec", bool(NVCAST_HAVE_NVDEC)}};
+    out["features"] = nlohmann::json::object();
+    for (const auto& [name, on] : build_features()) out["features"][name] = on;
     std::printf("%s\n", out.dump(2).c_str());
 }
 #endif
