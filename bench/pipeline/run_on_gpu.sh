@@ -8,6 +8,8 @@ what=${1:-all}
 OUT=${OUT:-$PWD/build-gpu/out}
 mkdir -p "$OUT"
 export PKG_CONFIG_PATH=$PWD/.carry/x264/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+# NVDEC needs the ffnvcodec headers; the GPU machine has none of its own (bench/decode/run_on_gpu.sh).
+pkg-config --exists ffnvcodec 2> /dev/null || export PKG_CONFIG_PATH=$PWD/.carry/ffnvcodec/lib/pkgconfig:$PKG_CONFIG_PATH
 export LD_LIBRARY_PATH=$PWD/.carry/x264/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$OUT/device.txt"
 nproc | sed 's/^/host cores: /'

@@ -9,6 +9,7 @@
 
 #include "gpu/frame_transfer.h"
 #include "nvcast/convert.h"
+#include "nvcast/features.h"
 #include "nvcast/quality.h"
 #include "pipeline_support.h"
 
@@ -85,6 +86,7 @@ std::vector<Frame> nvdec_frames(const std::string& path) {
 // with no pixel crossing to the host; the pictures survive (NVDEC decodes both generations).
 TEST(PipelineGpu, NvdecToNvh264TranscodeStaysOnTheGpu) {
     if (!FrameConverter::gpu_available()) GTEST_SKIP() << FrameConverter::describe_gpu();
+    if (!NVCAST_HAVE_NVDEC) GTEST_SKIP() << "this build has no NVDEC (configure with the ffnvcodec headers: .carry/ffnvcodec)";
     TempDir dir;
     const std::string first = dir.file("first.h264"), second = dir.file("second.h264");
     {  // The input: 48 frames encoded here, at a high quality
