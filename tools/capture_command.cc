@@ -1,7 +1,6 @@
 // `nvcast capture INPUT --publish NAME`: the capture process of a split deployment. It reads the
 // input straight into a shared frame ring (include/nvcast/ipc.h) that an `encode` or `stream`
 // process opens as the input ipc:NAME, and prints what it published, to whom, and what it dropped.
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -39,16 +38,9 @@ int run_capture(const CaptureArgs& args) {
                             (config.drop_when_behind ? " (live: frames nobody takes are dropped)"
                                                      : " (waiting for a subscriber; no frame is dropped)"));
     // Ctrl-C while waiting for a subscriber or a slot (or a live input) ends the wait.
-    std::atomic<bool> done{false};
-    std::thread watcher([&] {
-        while (!done) {
-            if (interrupted()) {
-                publisher.interrupt();
-                source->interrupt();
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
+    InterruptForwarder forward_interrupt([&] {
+        publisher.interrupt();
+        source->interrupt();
     });
     int64_t frames = 0;
     const auto start = std::chrono::steady_clock::now();
@@ -64,14 +56,8 @@ int run_capture(const CaptureArgs& args) {
             ++frames;
         }
     } catch (const Error&) {
-        if (!interrupted()) {
-            done = true;
-            watcher.join();
-            throw;
-        }
+        if (!interrupted()) throw;
     }
-    done = true;
-    watcher.join();
     publisher.finish();
     std::fprintf(stderr, "%s%s\n", publisher.summary().c_str(),
                  interrupted() ? (std::string("; interrupted by ") + interrupt_name()).c_str() : "");

@@ -1,5 +1,7 @@
 #include "interrupt.h"
 
+#include <chrono>
+
 #include <csignal>
 
 namespace nvcast::cli {
@@ -36,5 +38,21 @@ InterruptGuard::~InterruptGuard() {
 bool interrupted() { return g_signal != 0; }
 const char* interrupt_name() { return g_signal == SIGTERM ? "SIGTERM" : "SIGINT"; }
 int interrupt_exit_code() { return 128 + (g_signal ? static_cast<int>(g_signal) : SIGINT); }
+
+InterruptForwarder::InterruptForwarder(std::function<void()> stop)
+    : thread_([this, stop = std::move(stop)] {
+          while (!done_) {
+              if (interrupted()) {
+                  stop();
+                  return;
+              }
+              std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          }
+      }) {}
+
+InterruptForwarder::~InterruptForwarder() {
+    done_ = true;
+    thread_.join();
+}
 
 }  // namespace nvcast::cli

@@ -3,6 +3,10 @@
 // — and a second one ends the process at once by the signal's default action.
 #pragma once
 
+#include <atomic>
+#include <functional>
+#include <thread>
+
 namespace nvcast::cli {
 
 // Installs the handlers for its lifetime (restores the previous ones after).
@@ -20,5 +24,20 @@ bool interrupted();
 const char* interrupt_name();
 // Exit status for an interrupted command: 128 + the signal number (130 for SIGINT).
 int interrupt_exit_code();
+
+// Calls `stop` once, from a helper thread, when the first signal arrives: for commands blocked in
+// waits (a subscriber, a publisher, a live input) that end only when told to. Stops watching when
+// destroyed.
+class InterruptForwarder {
+public:
+    explicit InterruptForwarder(std::function<void()> stop);
+    ~InterruptForwarder();
+    InterruptForwarder(const InterruptForwarder&) = delete;
+    InterruptForwarder& operator=(const InterruptForwarder&) = delete;
+
+private:
+    std::atomic<bool> done_{false};
+    std::thread thread_;
+};
 
 }  // namespace nvcast::cli

@@ -36,8 +36,9 @@ int run_relay(const RelayArgs& args) {
     if (!args.net.to.empty() || !args.net.whep.empty()) outputs = network_outputs(args.net);
     for (const std::string& f : args.files) outputs.push_back(output_to(f));
     if (outputs.empty()) throw Error(ErrorCode::InvalidArgument, "give an output: --to rtp://host:port, --whep [HOST]:PORT or -o FILE");
-    InterruptGuard guard;
+    // Ctrl-C before the encoder is found simply ends the process (nothing to finish yet).
     auto source = ipc::open_packet_subscriber(args.input.substr(4), args.timeout);
+    InterruptGuard guard;
     const StreamInfo& info = source->info();
     EncoderConfig config;
     config.codec = info.codec;
@@ -70,16 +71,7 @@ int run_relay(const RelayArgs& args) {
     log(LogLevel::Info, "relaying " + std::string(to_string(info.codec)) + " " + std::to_string(info.width) + "x" +
                             std::to_string(info.height) + " from " + args.input + " to " + std::to_string(sinks.size()) +
                             " output(s)");
-    std::atomic<bool> done{false};
-    std::thread watcher([&] {
-        while (!done) {
-            if (interrupted()) {
-                source->interrupt();
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    });
+    InterruptForwarder forward_interrupt([&] { source->interrupt(); });
     int64_t packets = 0, bytes = 0;
     Packet packet;
     try {
@@ -88,13 +80,9 @@ int run_relay(const RelayArgs& args) {
             ++packets;
             bytes += static_cast<int64_t>(packet.size());
         }
-    } catch (...) {
-        done = true;
-        watcher.join();
-        throw;
+    } catch (const Error&) {
+        if (!interrupted()) throw;  // interrupted while waiting for a restarted encoder: finish cleanly
     }
-    done = true;
-    watcher.join();
     for (const auto& sink : sinks) sink->close();
     std::printf("relayed %lld packets (%lld bytes) from %s to %zu output(s); passed back %lld keyframe requests and "
                 "%lld bitrate estimates%s\n",

@@ -1,6 +1,9 @@
 #include "ipc/frame_channel.h"
 #include "ipc/packet_channel.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "nvcast/error.h"
 #include "nvcast/ipc.h"
 
@@ -17,6 +20,71 @@ SlotLayout slot_layout(PixelFormat format, int width, int height) {
     }
     l.bytes = (at + 4095) & ~uint64_t{4095};
     return l;
+}
+
+HelloMessage hello_for(const SourceInfo& info, int slots, const SlotLayout& layout) {
+    HelloMessage h;
+    h.width = info.width;
+    h.height = info.height;
+    h.format = static_cast<int32_t>(info.format);
+    h.fps_num = info.fps_num;
+    h.fps_den = info.fps_den;
+    h.time_base_num = info.time_base_num;
+    h.time_base_den = info.time_base_den;
+    h.frame_count = info.frame_count;
+    h.live = info.live ? 1 : 0;
+    h.color = info.color;
+    h.slots = slots;
+    h.layout = layout;
+    return h;
+}
+
+SourceInfo source_info_from(const HelloMessage& h) {
+    SourceInfo info;
+    info.width = h.width;
+    info.height = h.height;
+    info.format = static_cast<PixelFormat>(h.format);
+    info.fps_num = h.fps_num;
+    info.fps_den = h.fps_den;
+    info.time_base_num = h.time_base_num;
+    info.time_base_den = h.time_base_den;
+    info.frame_count = h.frame_count;
+    info.live = h.live != 0;
+    info.color = h.color;
+    info.memory = MemoryType::Host;
+    info.provides_buffers = true;
+    return info;
+}
+
+PacketHelloMessage packet_hello_for(const StreamInfo& info, int64_t bitrate, uint64_t ring_bytes) {
+    PacketHelloMessage h;
+    h.codec = static_cast<int32_t>(info.codec);
+    h.width = info.width;
+    h.height = info.height;
+    h.fps_num = info.fps_num;
+    h.fps_den = info.fps_den;
+    h.time_base_num = info.time_base_num;
+    h.time_base_den = info.time_base_den;
+    h.color = info.color;
+    h.bitrate = bitrate;
+    h.ring_bytes = ring_bytes;
+    h.header_bytes = static_cast<uint32_t>(std::min(info.codec_headers.size(), kMaxCodecHeaderBytes));
+    std::memcpy(h.headers, info.codec_headers.data(), h.header_bytes);
+    return h;
+}
+
+StreamInfo stream_info_from(const PacketHelloMessage& h) {
+    StreamInfo info;
+    info.codec = static_cast<Codec>(h.codec);
+    info.width = h.width;
+    info.height = h.height;
+    info.fps_num = h.fps_num;
+    info.fps_den = h.fps_den;
+    info.time_base_num = h.time_base_num;
+    info.time_base_den = h.time_base_den;
+    info.color = h.color;
+    info.codec_headers.assign(h.headers, h.headers + std::min<size_t>(h.header_bytes, kMaxCodecHeaderBytes));
+    return info;
 }
 
 std::string channel_address(std::string_view name) { return "nvcast/frames/" + std::string(name); }

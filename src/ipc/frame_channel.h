@@ -72,6 +72,10 @@ constexpr size_t kMaxMessageBytes = 2048;
 static_assert(sizeof(HelloMessage) <= kMaxMessageBytes);
 
 SlotLayout slot_layout(PixelFormat format, int width, int height);
+// The Hello describing frames like `info` in a ring of `slots`, and back (host frames the
+// subscriber does not allocate: provides_buffers).
+HelloMessage hello_for(const SourceInfo& info, int slots, const SlotLayout& layout);
+SourceInfo source_info_from(const HelloMessage& hello);
 // The abstract socket address of channel `name`.
 std::string channel_address(std::string_view name);
 // "ipc channel 'NAME'", for messages.

@@ -38,19 +38,7 @@ struct FramePublisher::State {
     }
 
     bool greet(const SeqPacketSocket& s) {
-        HelloMessage hello;
-        hello.width = info.width;
-        hello.height = info.height;
-        hello.format = static_cast<int32_t>(info.format);
-        hello.fps_num = info.fps_num;
-        hello.fps_den = info.fps_den;
-        hello.time_base_num = info.time_base_num;
-        hello.time_base_den = info.time_base_den;
-        hello.frame_count = info.frame_count;
-        hello.live = info.live ? 1 : 0;
-        hello.color = info.color;
-        hello.slots = config.slots;
-        hello.layout = layout;
+        const HelloMessage hello = hello_for(info, config.slots, layout);
         if (!s.send(&hello, sizeof hello, ring.fd())) return false;
         sequence = 0;
         slot_held.assign(slot_held.size(), false);

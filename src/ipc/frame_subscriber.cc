@@ -110,19 +110,7 @@ private:
                                                     std::to_string(h.version) + ", this build " +
                                                     std::to_string(kChannelVersion));
         }
-        SourceInfo info;
-        info.width = h.width;
-        info.height = h.height;
-        info.format = static_cast<PixelFormat>(h.format);
-        info.fps_num = h.fps_num;
-        info.fps_den = h.fps_den;
-        info.time_base_num = h.time_base_num;
-        info.time_base_den = h.time_base_den;
-        info.frame_count = h.frame_count;
-        info.live = h.live != 0;
-        info.color = h.color;
-        info.memory = MemoryType::Host;
-        info.provides_buffers = true;
+        const SourceInfo info = source_info_from(h);
         if (!first && (info.width != info_.width || info.height != info_.height || info.format != info_.format)) {
             ::close(g.fd);
             throw Error(ErrorCode::InvalidData, label() + ": the publisher came back with " + format_of(info) +

@@ -57,6 +57,11 @@ struct BitrateRequestMessage {
     int64_t bits_per_second = 0;
 };
 
+// The PacketHello describing a stream like `info`, and back (codec headers beyond the message's
+// room are the caller's to refuse first).
+PacketHelloMessage packet_hello_for(const StreamInfo& info, int64_t bitrate, uint64_t ring_bytes);
+StreamInfo stream_info_from(const PacketHelloMessage& hello);
+
 std::string packet_channel_address(std::string_view name);
 std::string packet_channel_label(std::string_view name);
 

@@ -105,19 +105,7 @@ public:
 
 private:
     bool greet(const SeqPacketSocket& s) {
-        PacketHelloMessage h;
-        h.codec = static_cast<int32_t>(info_.codec);
-        h.width = info_.width;
-        h.height = info_.height;
-        h.fps_num = info_.fps_num;
-        h.fps_den = info_.fps_den;
-        h.time_base_num = info_.time_base_num;
-        h.time_base_den = info_.time_base_den;
-        h.color = info_.color;
-        h.bitrate = config_.bitrate;
-        h.ring_bytes = config_.ring_bytes;
-        h.header_bytes = static_cast<uint32_t>(info_.codec_headers.size());
-        std::memcpy(h.headers, info_.codec_headers.data(), info_.codec_headers.size());
+        const PacketHelloMessage h = packet_hello_for(info_, config_.bitrate, config_.ring_bytes);
         if (!s.send(&h, sizeof h, ring_.fd())) return false;
         written_ = done_ = 0;
         need_keyframe_ = true;

@@ -110,16 +110,7 @@ private:
             ::close(g.fd);
             throw Error(ErrorCode::InvalidData, label() + ": the publisher speaks another packet channel version");
         }
-        StreamInfo info;
-        info.codec = static_cast<Codec>(h.codec);
-        info.width = h.width;
-        info.height = h.height;
-        info.fps_num = h.fps_num;
-        info.fps_den = h.fps_den;
-        info.time_base_num = h.time_base_num;
-        info.time_base_den = h.time_base_den;
-        info.color = h.color;
-        info.codec_headers.assign(h.headers, h.headers + h.header_bytes);
+        StreamInfo info = stream_info_from(h);
         if (!first && (info.codec != info_.codec || info.width != info_.width || info.height != info_.height)) {
             ::close(g.fd);
             throw Error(ErrorCode::InvalidData, label() + ": the encoder came back with another codec or size");
