@@ -115,4 +115,15 @@ SinkSpec make_sink_spec(const OutputSettings& output);
 // builds the spec; throws Error naming the option (the caller adds the stream's name).
 StreamSpec make_stream_spec(const StreamSettings& settings);
 
+// A pipeline file (parse_pipeline_file) as written as written (each stream's settings, [defaults] applied), before opening anything:
+// for tools that run a file's streams another way (`nvcast pipeline --split`).
+struct PipelineSettings {
+    bool stop_all_on_failure = false;
+    std::vector<StreamSettings> streams;
+};
+PipelineSettings parse_pipeline_settings(std::string_view text, const std::string& origin = "pipeline file");
+PipelineSettings load_pipeline_settings(const std::string& path);
+// Opens every stream's source and checks its settings; errors name `origin` and the stream.
+PipelineConfig make_pipeline_config(const PipelineSettings& settings, const std::string& origin);
+
 }  // namespace nvcast

@@ -193,7 +193,7 @@ void read_stream(const toml::table& table, const std::string& where, StreamSetti
 
 }  // namespace
 
-PipelineConfig parse_pipeline_file(std::string_view text, const std::string& origin) {
+PipelineSettings parse_pipeline_settings(std::string_view text, const std::string& origin) {
     toml::table root;
     try {
         root = toml::parse(text, origin);
@@ -201,9 +201,9 @@ PipelineConfig parse_pipeline_file(std::string_view text, const std::string& ori
         throw Error(ErrorCode::InvalidData, origin + ":" + std::to_string(e.source().begin.line) + ": " +
                                                 std::string(e.description()));
     }
-    PipelineConfig config;
+    PipelineSettings settings;
     Reader top(root, origin);
-    top.boolean("stop_all_on_failure", config.stop_all_on_failure);
+    top.boolean("stop_all_on_failure", settings.stop_all_on_failure);
     StreamSettings defaults;
     if (const toml::node* d = top.take("defaults")) {
         if (!d->is_table()) top.type_error("defaults", "a table ([defaults])");
@@ -220,30 +220,44 @@ PipelineConfig parse_pipeline_file(std::string_view text, const std::string& ori
         const toml::table& t = *node.as_table();
         if (const auto name = t["name"].value<std::string>()) s.name = *name;
         if (s.name.empty()) s.name = "stream " + std::to_string(index);
-        const std::string where = origin + ": stream '" + s.name + "'";
-        read_stream(t, where, s, false);
-        try {
-            config.streams.push_back(make_stream_spec(s));
-        } catch (const Error& e) {
-            throw Error(e.code(), where + ": " + e.what());
-        }
+        read_stream(t, origin + ": stream '" + s.name + "'", s, false);
+        settings.streams.push_back(std::move(s));
     }
-    return config;
+    return settings;
 }
 
 #else
 
-PipelineConfig parse_pipeline_file(std::string_view, const std::string& origin) {
+PipelineSettings parse_pipeline_settings(std::string_view, const std::string& origin) {
     throw Error(ErrorCode::Unsupported,
                 origin + ": this build of nvcast has no TOML parser (install libtomlplusplus-dev and rebuild)");
 }
 
 #endif
 
-PipelineConfig load_pipeline_file(const std::string& path) {
+PipelineConfig make_pipeline_config(const PipelineSettings& settings, const std::string& origin) {
+    PipelineConfig config;
+    config.stop_all_on_failure = settings.stop_all_on_failure;
+    for (const StreamSettings& s : settings.streams) {
+        try {
+            config.streams.push_back(make_stream_spec(s));
+        } catch (const Error& e) {
+            throw Error(e.code(), origin + ": stream '" + s.name + "': " + e.what());
+        }
+    }
+    return config;
+}
+
+PipelineConfig parse_pipeline_file(std::string_view text, const std::string& origin) {
+    return make_pipeline_config(parse_pipeline_settings(text, origin), origin);
+}
+
+PipelineSettings load_pipeline_settings(const std::string& path) {
     const auto text = read_text_file(path);
     if (!text) throw Error(ErrorCode::Io, "cannot read pipeline file '" + path + "'");
-    return parse_pipeline_file(*text, path);
+    return parse_pipeline_settings(*text, path);
 }
+
+PipelineConfig load_pipeline_file(const std::string& path) { return make_pipeline_config(load_pipeline_settings(path), path); }
 
 }  // namespace nvcast
