@@ -11,6 +11,7 @@
 #include "option_checks.h"
 #include "pipeline_view.h"
 #include "prepare_options.h"
+#include "split_pipeline.h"
 
 namespace nvcast::cli {
 namespace {
@@ -25,6 +26,7 @@ struct PipelineArgs {
     int queue = 4;
     bool realtime = false;
     bool stop_all_on_failure = false;
+    bool split = false;
     bool json = false;
     bool quiet = false;
 };
@@ -64,6 +66,14 @@ PipelineConfig shorthand(const PipelineArgs& args) {
 }
 
 int run_pipeline(const PipelineArgs& args) {
+    if (args.split) {
+        if (args.streams > 0 || args.json)
+            throw Error(ErrorCode::InvalidArgument, "--split runs a pipeline file (not --streams, not --json)");
+        PipelineSettings settings = load_pipeline_settings(args.input.input);
+        SplitOptions options;
+        options.quiet = args.quiet;
+        return run_split_pipeline(std::move(settings), args.input.input, options);
+    }
     PipelineConfig config = args.streams > 0 ? shorthand(args) : load_pipeline_file(args.input.input);
     Pipeline pipeline(std::move(config));
     for (const StreamStats& s : pipeline.stats())
@@ -118,6 +128,9 @@ void add_pipeline_command(CLI::App& app, int& exit_code) {
         ->capture_default_str();
     cmd->add_flag("--realtime", args.realtime, "Read sources at their frame rate, as live sources deliver");
     cmd->add_flag("--stop-all-on-failure", args.stop_all_on_failure, "One stream failing stops the others");
+    cmd->add_flag("--split", args.split,
+                  "Run each stream's input in a capture process and its network outputs in a relay process "
+                  "(restarted when they die), encoding in this one (docs/split.md)");
     cmd->add_flag("--json", args.json, "Print every stream's summary as JSON on stdout");
     cmd->callback([&exit_code, cmd] {
         args.quiet = cmd->get_parent()->get_option("--quiet")->as<bool>();

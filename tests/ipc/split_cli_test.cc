@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
 
 #include "nvcast/decode.h"
+#include "nvcast/features.h"
 #include "nvcast/quality.h"
 #include "support/test_support.h"
 
@@ -132,6 +134,34 @@ TEST(SplitCli, AKilledEncoderIsWaitedForByTheRelayAndTheRestartedOneContinues) {
     ASSERT_GT(relayed, 0) << r.output;
     EXPECT_EQ(static_cast<int64_t>(decode_all(out).size()), relayed) << "both encoders' streams decode whole";
 }
+
+#if NVCAST_HAVE_TOML
+TEST(SplitCli, APipelineFileRunsSplitAndAKilledCaptureIsRestarted) {
+    TempDir dir;
+    const std::string toml = dir.file("split.toml"), a = dir.file("a.mp4"), b = dir.file("b.mkv");
+    std::ofstream(toml) << "[defaults]\ncodec = \"h264\"\nbackend = \"x264\"\nrealtime = true\n\n"
+                        << "[[stream]]\nname = \"a\"\ninput = \"synthetic:160x120@30:90\"\noutputs = [\"" << a << "\"]\n\n"
+                        << "[[stream]]\nname = \"b\"\ninput = \"synthetic:160x120@30:60\"\noutputs = [\"" << b
+                        << "\", \"rtp://127.0.0.1:" << (40000 + ::getpid() % 20000) << "\"]\n";
+    const std::string log = dir.file("split.log");
+    const auto r = run_command("bash -c '" + cli_path() + " pipeline " + toml + " --split > " + dir.file("out.txt") +
+                                   " 2> " + log + " & p=$!; sleep 1.5; " +
+                                   "pid=$(sed -n \"s/.*capture process of stream .a. started (pid \\([0-9]*\\)).*/\\1/p\" " +
+                                   log + " | head -1); kill -9 $pid; wait $p; echo exit=$?; cat " + dir.file("out.txt") +
+                                   " " + log + "'",
+                               120);
+    EXPECT_NE(r.output.find("exit=0"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("was killed by signal 9; starting it again (restart 1 of 5)"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("split: 2 capture and 1 relay processes, 1 restarts"), std::string::npos) << r.output;
+    // The restarted capture publishes its input from the start: stream a gets more than 90 frames,
+    // every one of them in the file.
+    const int64_t encoded_a = number(r.output, "a: finished, [0-9]+ frames in -> ([0-9]+) encoded");
+    EXPECT_GT(encoded_a, 90) << r.output;
+    EXPECT_EQ(static_cast<int64_t>(decode_all(a).size()), encoded_a);
+    EXPECT_EQ(decode_all(b).size(), 60u);
+    EXPECT_NE(r.output.find("relayed 60 packets"), std::string::npos) << r.output;
+}
+#endif
 
 }  // namespace
 }  // namespace nvcast::test
