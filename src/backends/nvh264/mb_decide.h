@@ -175,9 +175,14 @@ NVCAST_HD_FN int luma_cost(const FrameContext& f, const MbPointers& p, int mbx, 
 NVCAST_HD_FN int choose_16x16(const FrameContext& f, const MbPointers& p, int mbx, int mby, const SearchedPredictors& sp,
                               Mv& best_mv) {
     const MotionResult& me = f.motion[static_cast<ptrdiff_t>(mby) * f.mb_w + mbx];
-    const Mv cands[3] = {me.mv16, sp.mvp, sp.skip};
+    // The left and top macroblocks' search vectors too: a neighbour's vector is what the true
+    // predictor most often turns out to be.
+    const ptrdiff_t i0 = static_cast<ptrdiff_t>(mby) * f.mb_w + mbx;
+    const Mv left = mbx > 0 ? f.motion[i0 - 1].mv16 : me.mv16;
+    const Mv top = mby > 0 ? f.motion[i0 - f.mb_w].mv16 : me.mv16;
+    const Mv cands[5] = {me.mv16, sp.mvp, sp.skip, left, top};
     int best = INT_MAX;
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 5; ++i) {
         bool dup = false;
         for (int j = 0; j < i; ++j) dup |= cands[j] == cands[i];
         if (dup || !f.mv_allowed(mbx, mbx * 16, 16, cands[i])) continue;
