@@ -1,7 +1,9 @@
-// Frames between processes without copies (host memory): a publisher process shares a ring of
-// frame buffers once (a memfd passed over a Unix socket), then per frame only a small message
-// (slot, sequence, pts) travels; the subscriber maps the ring once and hands the slots out as
-// frames, returning each slot (a credit) when the last copy of its frame is gone.
+// Frames between processes without copies: a publisher process shares a ring of frame buffers
+// once (host frames: a memfd; CUDA frames: a virtual-memory allocation exported as a file
+// descriptor, with inter-process events per slot), passed over a Unix socket; then per frame only a
+// small message (slot, sequence, pts) travels. The subscriber maps the ring once and hands the
+// slots out as frames (always the same addresses, so an encoder registers each buffer once),
+// returning each slot (a credit) when the last copy of its frame is gone.
 //
 //   publisher:   FramePublisher pub({"cam0"}, source->info());
 //                for (;;) { Frame& f = pub.next_buffer(); if (!source->read(f)) break; pub.publish(f); }
@@ -10,8 +12,9 @@
 //
 // One subscriber at a time. Either side may die (kill -9): the other notices at once, reports it,
 // and the publisher waits for a new subscriber while the subscriber waits for a restarted
-// publisher (InputOptions::timeout_s). The ring lives in anonymous memory (memfd): nothing is
-// left in /dev/shm or the file system whatever happens. Linux only.
+// publisher (InputOptions::timeout_s). The ring lives in anonymous memory (memfd) or in device
+// memory: nothing is left in /dev/shm or the file system whatever happens. Linux only; CUDA
+// frames need a CUDA build on both sides and the same GPU visible to both (src/ipc/device_ring.h).
 #pragma once
 
 #include <cstdint>
@@ -53,9 +56,10 @@ struct PublisherStats {
 
 class FramePublisher {
 public:
-    // Creates the ring for frames like `info` describes (host memory, any YUV format) and starts
-    // listening. Throws Error(InvalidArgument) for a bad name or slot count, Error(Io) when another
-    // process already publishes `name`, Error(Unsupported) for device-memory sources.
+    // Creates the ring for frames like `info` describes (any YUV format, in info.memory: CUDA rings
+    // on the calling thread's current device) and starts listening. Throws Error(InvalidArgument)
+    // for a bad name or slot count, Error(Io) when another process already publishes `name`,
+    // Error(Unavailable) for CUDA frames in a build without CUDA.
     FramePublisher(PublisherConfig config, const SourceInfo& info);
     ~FramePublisher();
     FramePublisher(const FramePublisher&) = delete;
@@ -63,7 +67,8 @@ public:
 
     // The frame to read the next picture into: a free slot of the ring, so a source that fills the
     // caller's frame writes straight into shared memory. Without drop_when_behind it waits for a
-    // subscriber and a free slot; returns a private frame (whose publish() drops it) otherwise.
+    // subscriber and a free slot; returns a private frame (empty for CUDA channels: the source
+    // brings its own), whose publish() drops it, otherwise.
     Frame& next_buffer();
     // Sends `frame` (normally next_buffer()'s, read into; any other frame is copied into a slot).
     void publish(const Frame& frame);

@@ -70,22 +70,29 @@ size_t BufferPool::allocations() const {
     return allocations_;
 }
 
-Frame BufferPool::frame(PixelFormat format, int width, int height) {
+std::array<int, Frame::kMaxPlanes> device_plane_pitches(PixelFormat format, int width) {
     std::array<int, Frame::kMaxPlanes> pitch{};
-    std::array<size_t, Frame::kMaxPlanes> offset{};
-    size_t total = 0;
     const FormatInfo& info = format_info(format);
-    const int planes = info.planes;
     // Three-plane 4:2:0 frames keep chroma pitch = luma pitch / 2, as NVENC requires of I420:
     // luma rows are padded to 512 bytes so that half of it stays 256-aligned.
-    const bool half_pitch_chroma = planes == 3 && info.chroma_shift_x == 1;
-    for (int p = 0; p < planes; ++p) {
+    const bool half_pitch_chroma = info.planes == 3 && info.chroma_shift_x == 1;
+    for (int p = 0; p < info.planes; ++p) {
         const size_t row = plane_row_bytes(format, width, p);
         if (half_pitch_chroma && p > 0)
             pitch[static_cast<size_t>(p)] = pitch[0] / 2;
         else
             pitch[static_cast<size_t>(p)] = static_cast<int>(half_pitch_chroma ? (row + 511) / 512 * 512
                                                                                 : (row + 255) / 256 * 256);
+    }
+    return pitch;
+}
+
+Frame BufferPool::frame(PixelFormat format, int width, int height) {
+    const std::array<int, Frame::kMaxPlanes> pitch = device_plane_pitches(format, width);
+    std::array<size_t, Frame::kMaxPlanes> offset{};
+    size_t total = 0;
+    const int planes = format_info(format).planes;
+    for (int p = 0; p < planes; ++p) {
         offset[static_cast<size_t>(p)] = total;
         total += static_cast<size_t>(pitch[static_cast<size_t>(p)]) * static_cast<size_t>(plane_rows(format, height, p));
     }

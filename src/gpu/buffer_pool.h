@@ -5,6 +5,7 @@
 // later on the same stream.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -14,6 +15,10 @@
 #include "nvcast/frame.h"
 
 namespace nvcast::gpu {
+
+// Row pitches of a device frame: 256-byte aligned, and for three-plane 4:2:0 luma 512 with chroma
+// half of it (the layout NVENC requires). Every device frame nvcast allocates has them.
+std::array<int, Frame::kMaxPlanes> device_plane_pitches(PixelFormat format, int width);
 
 class BufferPool : public std::enable_shared_from_this<BufferPool> {
 public:

@@ -29,4 +29,12 @@ void copy_frame(const Frame& src, Frame& dst, void* stream) {
 #endif
 }
 
+void copy_frame_now(const Frame& src, Frame& dst) {
+    copy_frame(src, dst, nullptr);
+#if NVCAST_HAVE_GPU_KERNELS
+    if (src.memory() == MemoryType::Cuda || dst.memory() == MemoryType::Cuda)
+        cuda_check(cudaStreamSynchronize(nullptr), "copying a frame between host and device");
+#endif
+}
+
 }  // namespace nvcast::gpu

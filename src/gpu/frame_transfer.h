@@ -10,5 +10,7 @@ namespace nvcast::gpu {
 // (a cudaStream_t; the caller waits where it needs the result). Host to host copies at once.
 // Throws Error(Unavailable) for a device frame in a build without CUDA.
 void copy_frame(const Frame& src, Frame& dst, void* stream);
+// The same on the default stream, returning when the copy is done.
+void copy_frame_now(const Frame& src, Frame& dst);
 
 }  // namespace nvcast::gpu

@@ -2,18 +2,24 @@
 #include "ipc/packet_channel.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
+#include "gpu/buffer_pool.h"
 #include "nvcast/error.h"
 #include "nvcast/ipc.h"
 
 namespace nvcast::ipc {
 
-SlotLayout slot_layout(PixelFormat format, int width, int height) {
+SlotLayout slot_layout(PixelFormat format, int width, int height, MemoryType memory) {
     SlotLayout l;
     uint64_t at = 0;
+    const std::array<int, Frame::kMaxPlanes> pitches =
+        memory == MemoryType::Cuda ? gpu::device_plane_pitches(format, width) : std::array<int, Frame::kMaxPlanes>{};
     for (int p = 0; p < format_info(format).planes; ++p) {
-        const uint64_t pitch = (plane_row_bytes(format, width, p) + 63) & ~uint64_t{63};  // rows 64-byte aligned
+        const uint64_t pitch = memory == MemoryType::Cuda
+                                   ? static_cast<uint64_t>(pitches[static_cast<size_t>(p)])
+                                   : (plane_row_bytes(format, width, p) + 63) & ~uint64_t{63};
         l.pitch[p] = static_cast<int32_t>(pitch);
         l.offset[p] = at;
         at += pitch * static_cast<uint64_t>(plane_rows(format, height, p));
@@ -36,6 +42,7 @@ HelloMessage hello_for(const SourceInfo& info, int slots, const SlotLayout& layo
     h.color = info.color;
     h.slots = slots;
     h.layout = layout;
+    h.memory = static_cast<int32_t>(info.memory);
     return h;
 }
 
@@ -51,7 +58,7 @@ SourceInfo source_info_from(const HelloMessage& h) {
     info.frame_count = h.frame_count;
     info.live = h.live != 0;
     info.color = h.color;
-    info.memory = MemoryType::Host;
+    info.memory = h.memory == static_cast<int32_t>(MemoryType::Cuda) ? MemoryType::Cuda : MemoryType::Host;
     info.provides_buffers = true;
     return info;
 }

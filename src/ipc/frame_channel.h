@@ -1,7 +1,8 @@
 // The frame channel's wire format (both ends are the same build on the same machine, so plain
 // structs; the version field still refuses a mismatched peer) and the ring's layout.
 //
-//   publisher -> subscriber: Hello (+ the ring's memfd) on connect, then Frame per picture, End.
+//   publisher -> subscriber: Hello (+ the ring's descriptor: a memfd for host frames, an exported
+//                            CUDA allocation for device frames) on connect, then Frame per picture, End.
 //   subscriber -> publisher: Release when the last copy of a slot's frame is gone.
 //   A second subscriber gets Busy and is closed.
 #pragma once
@@ -17,7 +18,8 @@
 namespace nvcast::ipc {
 
 constexpr uint32_t kChannelMagic = 0x6e764652;  // "nvFR"
-constexpr uint32_t kChannelVersion = 1;
+constexpr uint32_t kChannelVersion = 2;
+constexpr int kMaxSlots = 64;
 
 enum class MessageType : uint32_t {
     Hello = 1, Frame = 2, Release = 3, End = 4, Busy = 5,  // frame channels (and End, Busy for both)
@@ -29,6 +31,16 @@ struct SlotLayout {
     int32_t pitch[Frame::kMaxPlanes] = {};
     uint64_t offset[Frame::kMaxPlanes] = {};
     uint64_t bytes = 0;  // one slot, rounded up to 4 KiB
+};
+
+// A ring in CUDA device memory: which GPU holds it, the exported allocation's size, and per slot
+// two inter-process CUDA events (cudaIpcEventHandle_t, 64 opaque bytes): `ready` (the publisher's
+// writes are done) and `released` (the subscriber's reads are done).
+struct DeviceRingWire {
+    uint8_t device_uuid[16] = {};
+    uint64_t allocation_bytes = 0;
+    char ready[kMaxSlots][64] = {};
+    char released[kMaxSlots][64] = {};
 };
 
 struct HelloMessage {
@@ -44,6 +56,8 @@ struct HelloMessage {
     ColorDescription color;
     int32_t slots = 0;
     SlotLayout layout;
+    int32_t memory = 0;     // MemoryType of the ring
+    DeviceRingWire device;  // memory == Cuda
 };
 
 struct FrameMessage {
@@ -68,12 +82,14 @@ struct BusyMessage {
 };
 
 // The largest message of either kind of channel, for receive buffers.
-constexpr size_t kMaxMessageBytes = 2048;
+constexpr size_t kMaxMessageBytes = 16384;
 static_assert(sizeof(HelloMessage) <= kMaxMessageBytes);
 
-SlotLayout slot_layout(PixelFormat format, int width, int height);
-// The Hello describing frames like `info` in a ring of `slots`, and back (host frames the
-// subscriber does not allocate: provides_buffers).
+// Rows 64-byte aligned in host memory; in device memory 256-byte aligned (512 for three-plane 4:2:0
+// luma, chroma half of it), the layout NVENC and the CUDA kernels want.
+SlotLayout slot_layout(PixelFormat format, int width, int height, MemoryType memory);
+// The Hello describing frames like `info` in a ring of `slots`, and back (frames in the ring's
+// memory that the subscriber does not allocate: provides_buffers).
 HelloMessage hello_for(const SourceInfo& info, int slots, const SlotLayout& layout);
 SourceInfo source_info_from(const HelloMessage& hello);
 // The abstract socket address of channel `name`.

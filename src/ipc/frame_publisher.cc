@@ -2,6 +2,8 @@
 #include <atomic>
 #include <cstring>
 
+#include "gpu/frame_transfer.h"
+#include "ipc/device_ring.h"
 #include "ipc/frame_channel.h"
 #include "ipc/publisher_endpoint.h"
 #include "ipc/shared_memory.h"
@@ -15,7 +17,8 @@ struct FramePublisher::State {
     PublisherConfig config;
     SourceInfo info;
     SlotLayout layout;
-    SharedMemory ring;
+    SharedMemory ring;       // host frames
+    DeviceRing device_ring;  // CUDA frames
     std::unique_ptr<PublisherEndpoint> endpoint;
     std::vector<Frame> slot_frames;  // each slot as a Frame over the ring
     std::vector<bool> slot_held;     // sent and not yet returned
@@ -29,6 +32,8 @@ struct FramePublisher::State {
     bool finished = false;
 
     const std::string& label() const { return endpoint->label(); }
+    bool on_device() const { return info.memory == MemoryType::Cuda; }
+    uint8_t* ring_data() const { return on_device() ? device_ring.data() : ring.data(); }
     SubscriberStats& current() { return endpoint->current(); }
 
     int free_slot() const {
@@ -38,8 +43,9 @@ struct FramePublisher::State {
     }
 
     bool greet(const SeqPacketSocket& s) {
-        const HelloMessage hello = hello_for(info, config.slots, layout);
-        if (!s.send(&hello, sizeof hello, ring.fd())) return false;
+        HelloMessage hello = hello_for(info, config.slots, layout);
+        if (on_device()) hello.device = device_ring.wire();
+        if (!s.send(&hello, sizeof hello, on_device() ? device_ring.fd() : ring.fd())) return false;
         sequence = 0;
         slot_held.assign(slot_held.size(), false);
         return true;
@@ -59,6 +65,8 @@ struct FramePublisher::State {
     void lose_subscriber() {
         const SubscriberStats& s = current();
         slot_held.assign(slot_held.size(), false);
+        // Its recordings of `released` may never complete now; the next subscriber gets new events.
+        if (on_device()) device_ring.renew_released_events();
         log(LogLevel::Warn, label() + ": subscriber " + std::to_string(endpoint->subscribers().size()) +
                                 " went away after " + std::to_string(s.sent) + " frames (" +
                                 std::to_string(s.sent - s.returned) + " still in its hands); waiting for another");
@@ -79,17 +87,17 @@ FramePublisher::FramePublisher(PublisherConfig config, const SourceInfo& info) :
     if (config.slots < 2 || config.slots > 64)
         throw Error(ErrorCode::InvalidArgument,
                     "ipc: a frame ring needs 2..64 slots, not " + std::to_string(config.slots));
-    if (info.memory != MemoryType::Host)
-        throw Error(ErrorCode::Unsupported, channel_label(config.name) +
-                                                ": only host-memory frames can be published (this source "
-                                                "delivers CUDA device memory)");
     if (info.width <= 0 || info.height <= 0)
         throw Error(ErrorCode::InvalidArgument, channel_label(config.name) + ": the source has no frame size");
     State& s = *state_;
     s.config = std::move(config);
     s.info = info;
-    s.layout = slot_layout(info.format, info.width, info.height);
-    s.ring = SharedMemory::create(s.layout.bytes * static_cast<size_t>(s.config.slots), "nvcast-frames");
+    s.layout = slot_layout(info.format, info.width, info.height, info.memory);
+    const size_t ring_bytes = s.layout.bytes * static_cast<size_t>(s.config.slots);
+    if (s.on_device())
+        s.device_ring = DeviceRing::create(ring_bytes, s.config.slots);
+    else
+        s.ring = SharedMemory::create(ring_bytes, "nvcast-frames");
     s.endpoint = std::make_unique<PublisherEndpoint>(
         channel_address(s.config.name), channel_label(s.config.name),
         PublisherEndpoint::Handlers{[&s](const SeqPacketSocket& sock) { return s.greet(sock); },
@@ -100,10 +108,10 @@ FramePublisher::FramePublisher(PublisherConfig config, const SourceInfo& info) :
         std::array<uint8_t*, Frame::kMaxPlanes> data{};
         std::array<int, Frame::kMaxPlanes> pitch{};
         for (int p = 0; p < format_info(info.format).planes; ++p) {
-            data[p] = s.ring.data() + s.layout.bytes * static_cast<size_t>(i) + s.layout.offset[p];
+            data[p] = s.ring_data() + s.layout.bytes * static_cast<size_t>(i) + s.layout.offset[p];
             pitch[p] = s.layout.pitch[p];
         }
-        s.slot_frames.push_back(Frame::wrap(info.format, info.width, info.height, MemoryType::Host, data, pitch));
+        s.slot_frames.push_back(Frame::wrap(info.format, info.width, info.height, info.memory, data, pitch));
     }
 }
 
@@ -117,7 +125,11 @@ Frame& FramePublisher::next_buffer() {
     const int slot = s.endpoint->connected() ? s.free_slot() : -1;
     s.handed_out = slot;
     if (slot >= 0) {
+        // The subscriber's GPU reads of this slot's previous frame must be over before the source writes.
+        if (s.on_device()) s.device_ring.wait_released(slot);
         s.handed = s.slot_frames[static_cast<size_t>(slot)];
+    } else if (s.on_device()) {
+        s.handed = Frame();  // a device source draws into buffers of its own
     } else {
         if (s.scratch.empty()) s.scratch = Frame::allocate(s.info.format, s.info.width, s.info.height);
         s.handed = s.scratch;
@@ -129,7 +141,7 @@ void FramePublisher::publish(const Frame& frame) {
     State& s = *state_;
     if (s.finished) throw Error(ErrorCode::InvalidState, s.label() + ": publish() after finish()");
     if (frame.width() != s.info.width || frame.height() != s.info.height || frame.format() != s.info.format ||
-        frame.memory() != MemoryType::Host)
+        frame.memory() != s.info.memory)
         throw Error(ErrorCode::InvalidArgument,
                     s.label() + ": frame " + std::to_string(frame.width()) + "x" + std::to_string(frame.height()) + " " +
                         std::string(to_string(frame.format())) + " does not match the channel's " +
@@ -160,9 +172,11 @@ void FramePublisher::publish(const Frame& frame) {
                 s.wait_until(&State::has_free_slot, "a free slot");
                 continue;
             }
-            copy_frame_pixels(frame, s.slot_frames[static_cast<size_t>(slot)]);
+            if (s.on_device()) s.device_ring.wait_released(slot);
+            gpu::copy_frame_now(frame, s.slot_frames[static_cast<size_t>(slot)]);  // the caller may reuse `frame`
             ++s.stats.copies;
         }
+        if (s.on_device()) s.device_ring.mark_ready(slot);
         FrameMessage m;
         m.slot = slot;
         m.sequence = s.sequence;

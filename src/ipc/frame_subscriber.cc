@@ -8,6 +8,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "ipc/device_ring.h"
 #include "ipc/frame_channel.h"
 #include "ipc/seqpacket_socket.h"
 #include "ipc/shared_memory.h"
@@ -24,12 +25,16 @@ using Clock = std::chrono::steady_clock;
 // One connection to one publisher process: its socket and its ring, alive while any frame of it is.
 struct Connection {
     SeqPacketSocket socket;
-    SharedMemory ring;
+    SharedMemory ring;       // host frames
+    DeviceRing device_ring;  // CUDA frames
     SlotLayout layout;
     int slots = 0;
     std::mutex send_mutex;
 
+    uint8_t* ring_data() const { return device_ring.valid() ? device_ring.data() : ring.data(); }
+
     void give_back(int slot) {
+        if (device_ring.valid()) device_ring.mark_released(slot);  // after the GPU work queued on the frame
         const ReleaseMessage m{MessageType::Release, slot};
         std::lock_guard lock(send_mutex);
         socket.send(&m, sizeof m);  // a publisher that is gone needs no slot back
@@ -37,7 +42,8 @@ struct Connection {
 };
 
 std::string format_of(const SourceInfo& i) {
-    return std::to_string(i.width) + "x" + std::to_string(i.height) + " " + std::string(to_string(i.format));
+    return std::to_string(i.width) + "x" + std::to_string(i.height) + " " + std::string(to_string(i.format)) +
+           (i.memory == MemoryType::Cuda ? " (CUDA)" : "");
 }
 
 class SubscriberSource final : public FrameSource {
@@ -111,7 +117,12 @@ private:
                                                     std::to_string(kChannelVersion));
         }
         const SourceInfo info = source_info_from(h);
-        if (!first && (info.width != info_.width || info.height != info_.height || info.format != info_.format)) {
+        if (h.slots < 1 || h.slots > kMaxSlots) {
+            ::close(g.fd);
+            throw Error(ErrorCode::InvalidData, label() + ": the publisher announced " + std::to_string(h.slots) + " slots");
+        }
+        if (!first && (info.width != info_.width || info.height != info_.height || info.format != info_.format ||
+                       info.memory != info_.memory)) {
             ::close(g.fd);
             throw Error(ErrorCode::InvalidData, label() + ": the publisher came back with " + format_of(info) +
                                                     " frames, the stream so far is " + format_of(info_));
@@ -119,7 +130,16 @@ private:
         auto c = std::make_shared<Connection>();
         c->layout = h.layout;
         c->slots = h.slots;
-        c->ring = SharedMemory::map(g.fd, h.layout.bytes * static_cast<size_t>(h.slots));
+        const size_t ring_bytes = h.layout.bytes * static_cast<size_t>(h.slots);
+        if (info.memory == MemoryType::Cuda) {
+            if (h.device.allocation_bytes < ring_bytes) {
+                ::close(g.fd);
+                throw Error(ErrorCode::InvalidData, label() + ": the publisher's device ring is smaller than its slots");
+            }
+            c->device_ring = DeviceRing::import(g.fd, h.device, h.slots);
+        } else {
+            c->ring = SharedMemory::map(g.fd, ring_bytes);
+        }
         c->socket = std::move(g.socket);
         connection_ = std::move(c);
         info_ = info;
@@ -131,14 +151,16 @@ private:
         std::array<int, Frame::kMaxPlanes> pitch{};
         const Connection& c = *connection_;
         for (int p = 0; p < format_info(info_.format).planes; ++p) {
-            data[p] = c.ring.data() + c.layout.bytes * static_cast<size_t>(m.slot) + c.layout.offset[p];
+            data[p] = c.ring_data() + c.layout.bytes * static_cast<size_t>(m.slot) + c.layout.offset[p];
             pitch[p] = c.layout.pitch[p];
         }
+        // A FrameSource hands out finished frames: wait until the publisher's GPU writes are done.
+        if (c.device_ring.valid()) c.device_ring.wait_ready(m.slot);
         // The lease holds the connection (socket and mapping) until the frame's last copy is gone.
         std::shared_ptr<Connection> owner = connection_;
         const int slot = m.slot;
         std::shared_ptr<void> lease(nullptr, [owner, slot](void*) { owner->give_back(slot); });
-        Frame f = Frame::wrap(info_.format, info_.width, info_.height, MemoryType::Host, data, pitch, std::move(lease));
+        Frame f = Frame::wrap(info_.format, info_.width, info_.height, info_.memory, data, pitch, std::move(lease));
         f.pts = m.pts;
         f.color = info_.color;
         return f;

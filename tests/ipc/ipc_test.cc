@@ -10,6 +10,7 @@
 #include <cstring>
 #include <thread>
 
+#include "nvcast/convert.h"
 #include "nvcast/error.h"
 #include "nvcast/ipc.h"
 #include "nvcast/source.h"
@@ -247,9 +248,17 @@ TEST(IpcChannel, MisuseIsAClearError) {
         EXPECT_THROW(open_source(std::string("ipc:") + bad), Error) << bad;
     }
     EXPECT_THROW(ipc::FramePublisher({channel("slots"), 1}, synthetic_info()), Error);
-    SourceInfo device = synthetic_info();
-    device.memory = MemoryType::Cuda;
-    EXPECT_THROW(ipc::FramePublisher({channel("device"), 2}, device), Error);
+    if (!FrameConverter::gpu_available()) {  // CUDA frames: tests/ipc/gpu_split_test.cc on a GPU
+        SourceInfo device = synthetic_info();
+        device.memory = MemoryType::Cuda;
+        try {
+            ipc::FramePublisher({channel("device"), 2}, device);
+            ADD_FAILURE() << "a CUDA ring without a GPU";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), ErrorCode::Unavailable) << e.what();
+            EXPECT_NE(std::string(e.what()).find("CUDA"), std::string::npos) << e.what();
+        }
+    }
     Frame wrong = Frame::allocate(PixelFormat::I420, 32, 32);
     EXPECT_THROW(pub.publish(wrong), Error);
 }
