@@ -5,7 +5,6 @@
 #include <cstring>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "nvcast/error.h"
 
@@ -36,6 +35,7 @@ struct VirtualMemoryApi {
     PFN_cuMemMap_v10020 map = nullptr;
     PFN_cuMemUnmap_v10020 unmap = nullptr;
     PFN_cuMemSetAccess_v10020 set_access = nullptr;
+    PFN_cuStreamWriteValue64_v11070 write_value = nullptr;
     PFN_cuGetErrorName_v6000 error_name = nullptr;
 };
 
@@ -63,6 +63,7 @@ const VirtualMemoryApi& vmm() {
         bind(a.map, "cuMemMap");
         bind(a.unmap, "cuMemUnmap");
         bind(a.set_access, "cuMemSetAccess");
+        bind(a.write_value, "cuStreamWriteValue64");
         bind(a.error_name, "cuGetErrorName");
         return a;
     }();
@@ -86,24 +87,8 @@ CUmemAllocationProp allocation_properties(int device) {
     return prop;
 }
 
-cudaEvent_t interprocess_event(char (&wire)[64]) {
-    cudaEvent_t e = nullptr;
-    gpu::cuda_check(cudaEventCreateWithFlags(&e, cudaEventInterprocess | cudaEventDisableTiming),
-                    "ipc: creating an inter-process CUDA event");
-    cudaIpcEventHandle_t h{};
-    static_assert(sizeof h == sizeof wire);
-    gpu::cuda_check(cudaIpcGetEventHandle(&h, e), "ipc: exporting a CUDA event");
-    std::memcpy(wire, &h, sizeof h);
-    return e;
-}
-
-cudaEvent_t open_event(const char (&wire)[64]) {
-    cudaIpcEventHandle_t h{};
-    std::memcpy(&h, wire, sizeof h);
-    cudaEvent_t e = nullptr;
-    gpu::cuda_check(cudaIpcOpenEventHandle(&e, h), "ipc: opening the publisher's CUDA event");
-    return e;
-}
+// Where the flags lie: after the slots, ready[kMaxSlots] then released[kMaxSlots].
+constexpr size_t kFlagsBytes = 2 * kMaxSlots * sizeof(uint64_t);
 
 std::string uuid_text(const uint8_t (&u)[16]) {
     static const char* digits = "0123456789abcdef";
@@ -125,12 +110,13 @@ struct DeviceRing::Impl {
     size_t bytes = 0;
     int fd = -1;  // the publisher's export
     DeviceRingWire wire;
-    std::vector<cudaEvent_t> ready, released;
+    cudaStream_t reader = nullptr;  // reads flags without waiting for anyone's work
+    uint64_t* readback = nullptr;   // pinned, for those reads
 
     ~Impl() {
         cudaSetDevice(device);
-        for (cudaEvent_t e : ready) cudaEventDestroy(e);
-        for (cudaEvent_t e : released) cudaEventDestroy(e);
+        if (reader) cudaStreamDestroy(reader);
+        if (readback) cudaFreeHost(readback);
         if (address) {
             vmm().unmap(address, bytes);
             vmm().address_free(address, bytes);
@@ -139,7 +125,8 @@ struct DeviceRing::Impl {
         if (fd >= 0) ::close(fd);
     }
 
-    // Reserves an address range for the allocation and lets this device read and write it.
+    // Reserves an address range for the allocation, lets this device read and write it, and makes
+    // what reading the flags needs.
     void map_here() {
         check(vmm().reserve(&address, bytes, 0, 0, 0), "reserving device addresses for the frame ring");
         check(vmm().map(address, bytes, 0, handle, 0), "mapping the frame ring");
@@ -148,18 +135,44 @@ struct DeviceRing::Impl {
         access.location.id = device;
         access.flags = CU_MEM_ACCESS_FLAGS_PROT_READWRITE;
         check(vmm().set_access(address, bytes, &access, 1), "granting access to the frame ring");
+        gpu::cuda_check(cudaStreamCreateWithFlags(&reader, cudaStreamNonBlocking), "ipc: creating a stream");
+        void* p = nullptr;
+        gpu::cuda_check(cudaMallocHost(&p, sizeof(uint64_t)), "ipc: pinning a flag buffer");
+        readback = static_cast<uint64_t*>(p);
+    }
+
+    CUdeviceptr flag(int slot, bool released) const {
+        return address + wire.flags_offset + sizeof(uint64_t) * static_cast<size_t>(released ? kMaxSlots + slot : slot);
+    }
+
+    void write(int slot, bool released, uint64_t token) const {
+        gpu::cuda_check(cudaSetDevice(device), "ipc: selecting the ring's CUDA device");
+        check(vmm().write_value(CU_STREAM_LEGACY, flag(slot, released), token, CU_STREAM_WRITE_VALUE_DEFAULT),
+              "marking a frame slot");
+    }
+
+    uint64_t read(int slot, bool released) const {
+        gpu::cuda_check(cudaSetDevice(device), "ipc: selecting the ring's CUDA device");
+        gpu::cuda_check(cudaMemcpyAsync(readback, reinterpret_cast<const void*>(flag(slot, released)), sizeof(uint64_t),
+                                        cudaMemcpyDeviceToHost, reader),
+                        "ipc: reading a frame slot's flag");
+        gpu::cuda_check(cudaStreamSynchronize(reader), "ipc: reading a frame slot's flag");
+        return *readback;
     }
 };
 
-DeviceRing DeviceRing::create(size_t bytes, int slots) {
+DeviceRing DeviceRing::create(size_t bytes) {
     auto impl = std::make_unique<Impl>();
     gpu::cuda_check(cudaGetDevice(&impl->device), "ipc: finding the current CUDA device");
     gpu::cuda_check(cudaSetDevice(impl->device), "ipc: selecting the CUDA device");
     const CUmemAllocationProp prop = allocation_properties(impl->device);
     size_t granularity = 0;
     check(vmm().granularity(&granularity, &prop, CU_MEM_ALLOC_GRANULARITY_RECOMMENDED), "querying the allocation granularity");
-    impl->bytes = (bytes + granularity - 1) / granularity * granularity;
+    const size_t flags_offset = (bytes + 255) / 256 * 256;
+    impl->bytes = (flags_offset + kFlagsBytes + granularity - 1) / granularity * granularity;
     check(vmm().create(&impl->handle, impl->bytes, &prop, 0), "allocating the shareable frame ring");
+    impl->wire.allocation_bytes = impl->bytes;
+    impl->wire.flags_offset = flags_offset;
     impl->map_here();
     check(vmm().export_handle(&impl->fd, impl->handle, CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR, 0),
           "exporting the frame ring as a file descriptor");
@@ -167,19 +180,16 @@ DeviceRing DeviceRing::create(size_t bytes, int slots) {
     cudaDeviceProp props{};
     gpu::cuda_check(cudaGetDeviceProperties(&props, impl->device), "ipc: reading the device's identity");
     std::memcpy(impl->wire.device_uuid, &props.uuid, sizeof impl->wire.device_uuid);
-    impl->wire.allocation_bytes = impl->bytes;
-    for (int i = 0; i < slots; ++i) {
-        impl->ready.push_back(interprocess_event(impl->wire.ready[i]));
-        impl->released.push_back(interprocess_event(impl->wire.released[i]));
-    }
     DeviceRing r;
     r.impl_ = std::move(impl);
     return r;
 }
 
-DeviceRing DeviceRing::import(int fd, const DeviceRingWire& wire, int slots) {
+DeviceRing DeviceRing::import(int fd, const DeviceRingWire& wire) {
     auto impl = std::make_unique<Impl>();
     impl->fd = fd;  // closed by ~Impl whatever happens; imported memory does not need it
+    if (wire.flags_offset + kFlagsBytes > wire.allocation_bytes)
+        throw Error(ErrorCode::InvalidData, "ipc: the publisher's device ring has no room for its flags");
     int count = 0;
     if (cudaGetDeviceCount(&count) != cudaSuccess) count = 0;
     impl->device = -1;
@@ -197,52 +207,32 @@ DeviceRing DeviceRing::import(int fd, const DeviceRingWire& wire, int slots) {
     }
     gpu::cuda_check(cudaSetDevice(impl->device), "ipc: selecting the publisher's CUDA device");
     impl->bytes = wire.allocation_bytes;
+    impl->wire = wire;
     check(vmm().import_handle(&impl->handle, reinterpret_cast<void*>(static_cast<uintptr_t>(fd)),
                               CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR),
           "importing the publisher's frame ring");
     ::close(impl->fd);
     impl->fd = -1;
     impl->map_here();
-    impl->wire = wire;
-    for (int i = 0; i < slots; ++i) {
-        impl->ready.push_back(open_event(wire.ready[i]));
-        impl->released.push_back(open_event(wire.released[i]));
-    }
     DeviceRing r;
     r.impl_ = std::move(impl);
     return r;
 }
 
-void DeviceRing::renew_released_events() {
-    cudaSetDevice(impl_->device);
-    for (size_t i = 0; i < impl_->released.size(); ++i) {
-        cudaEventDestroy(impl_->released[i]);
-        impl_->released[i] = interprocess_event(impl_->wire.released[i]);
+void DeviceRing::mark_ready(int slot, uint64_t token) { impl_->write(slot, false, token); }
+
+void DeviceRing::mark_released(int slot, uint64_t token) noexcept {
+    // Runs where a frame's last copy dies (any thread, destructors): report, never throw. The
+    // publisher then finds the flag unchanged and waits until it notices this process is gone.
+    try {
+        impl_->write(slot, true, token);
+    } catch (const Error& e) {
+        log(LogLevel::Warn, e.what());
     }
 }
 
-void DeviceRing::mark_ready(int slot) {
-    gpu::cuda_check(cudaSetDevice(impl_->device), "ipc: selecting the ring's CUDA device");
-    gpu::cuda_check(cudaEventRecord(impl_->ready[static_cast<size_t>(slot)], cudaStreamLegacy),
-                    "ipc: marking a frame ready");
-}
-
-void DeviceRing::wait_ready(int slot) const {
-    gpu::cuda_check(cudaEventSynchronize(impl_->ready[static_cast<size_t>(slot)]), "ipc: waiting for the publisher's frame");
-}
-
-void DeviceRing::mark_released(int slot) noexcept {
-    // Runs where a frame's last copy dies (any thread, destructors): report, never throw.
-    cudaError_t r = cudaSetDevice(impl_->device);
-    if (r == cudaSuccess) r = cudaEventRecord(impl_->released[static_cast<size_t>(slot)], cudaStreamLegacy);
-    if (r != cudaSuccess)
-        log(LogLevel::Warn, std::string("ipc: marking a device frame released failed: ") + cudaGetErrorName(r));
-}
-
-void DeviceRing::wait_released(int slot) const {
-    gpu::cuda_check(cudaEventSynchronize(impl_->released[static_cast<size_t>(slot)]),
-                    "ipc: waiting for the subscriber to finish with a frame");
-}
+uint64_t DeviceRing::ready_token(int slot) const { return impl_->read(slot, false); }
+uint64_t DeviceRing::released_token(int slot) const { return impl_->read(slot, true); }
 
 uint8_t* DeviceRing::data() const noexcept { return reinterpret_cast<uint8_t*>(impl_->address); }
 int DeviceRing::fd() const noexcept { return impl_->fd; }
@@ -254,22 +244,21 @@ struct DeviceRing::Impl {
     DeviceRingWire wire;
 };
 
-DeviceRing DeviceRing::create(size_t, int) {
+DeviceRing DeviceRing::create(size_t) {
     throw Error(ErrorCode::Unavailable,
                 "ipc: frames in CUDA device memory need a build of nvcast with CUDA (this one was built without nvcc)");
 }
 
-DeviceRing DeviceRing::import(int fd, const DeviceRingWire&, int) {
+DeviceRing DeviceRing::import(int fd, const DeviceRingWire&) {
     ::close(fd);
     throw Error(ErrorCode::Unavailable, "ipc: the publisher shares frames in CUDA device memory, and this build of "
                                         "nvcast has no CUDA (built without nvcc); publish host frames instead");
 }
 
-void DeviceRing::renew_released_events() {}
-void DeviceRing::mark_ready(int) {}
-void DeviceRing::wait_ready(int) const {}
-void DeviceRing::mark_released(int) noexcept {}
-void DeviceRing::wait_released(int) const {}
+void DeviceRing::mark_ready(int, uint64_t) {}
+void DeviceRing::mark_released(int, uint64_t) noexcept {}
+uint64_t DeviceRing::ready_token(int) const { return 0; }
+uint64_t DeviceRing::released_token(int) const { return 0; }
 uint8_t* DeviceRing::data() const noexcept { return nullptr; }
 int DeviceRing::fd() const noexcept { return -1; }
 const DeviceRingWire& DeviceRing::wire() const noexcept { return impl_->wire; }

@@ -33,14 +33,12 @@ struct SlotLayout {
     uint64_t bytes = 0;  // one slot, rounded up to 4 KiB
 };
 
-// A ring in CUDA device memory: which GPU holds it, the exported allocation's size, and per slot
-// two inter-process CUDA events (cudaIpcEventHandle_t, 64 opaque bytes): `ready` (the publisher's
-// writes are done) and `released` (the subscriber's reads are done).
+// A ring in CUDA device memory: which GPU holds it, the exported allocation's size, and where in
+// it the per-slot flags lie (DeviceRing: 64-bit tokens the GPU writes in stream order).
 struct DeviceRingWire {
     uint8_t device_uuid[16] = {};
     uint64_t allocation_bytes = 0;
-    char ready[kMaxSlots][64] = {};
-    char released[kMaxSlots][64] = {};
+    uint64_t flags_offset = 0;
 };
 
 struct HelloMessage {
@@ -65,6 +63,7 @@ struct FrameMessage {
     int32_t slot = 0;
     uint64_t sequence = 0;  // frames the publisher has sent to this subscriber before this one
     int64_t pts = 0;
+    uint64_t token = 0;     // device rings: the value the slot's flags take for this frame
 };
 
 struct ReleaseMessage {
@@ -82,7 +81,7 @@ struct BusyMessage {
 };
 
 // The largest message of either kind of channel, for receive buffers.
-constexpr size_t kMaxMessageBytes = 16384;
+constexpr size_t kMaxMessageBytes = 2048;
 static_assert(sizeof(HelloMessage) <= kMaxMessageBytes);
 
 // Rows 64-byte aligned in host memory; in device memory 256-byte aligned (512 for three-plane 4:2:0

@@ -1,6 +1,8 @@
 // The publishing end of a frame channel (include/nvcast/ipc.h).
 #include <atomic>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "gpu/frame_transfer.h"
 #include "ipc/device_ring.h"
@@ -27,6 +29,10 @@ struct FramePublisher::State {
                                      // source may overwrite with a frame of its own
     int handed_out = -1;             // the slot next_buffer() returned, -1: scratch
     uint64_t sequence = 0;           // frames sent to the current subscriber
+    // Device rings: each frame's token (DeviceRing), the token of the frame each slot holds, and
+    // the `released` flag a slot the subscriber gave back must reach before it is written again.
+    uint64_t last_token = 0;
+    std::vector<uint64_t> slot_token, release_due;
     PublisherStats stats;
     std::atomic<bool> interrupted{false};
     bool finished = false;
@@ -57,6 +63,7 @@ struct FramePublisher::State {
         std::memcpy(&m, data, sizeof m);
         if (m.type == MessageType::Release && m.slot >= 0 && m.slot < config.slots && slot_held[m.slot]) {
             slot_held[m.slot] = false;
+            release_due[m.slot] = slot_token[m.slot];
             ++current().returned;
         }
     }
@@ -65,8 +72,8 @@ struct FramePublisher::State {
     void lose_subscriber() {
         const SubscriberStats& s = current();
         slot_held.assign(slot_held.size(), false);
-        // Its recordings of `released` may never complete now; the next subscriber gets new events.
-        if (on_device()) device_ring.renew_released_events();
+        // Its queued writes of `released` flags died with it: nothing of it is waited for any more.
+        release_due.assign(release_due.size(), 0);
         log(LogLevel::Warn, label() + ": subscriber " + std::to_string(endpoint->subscribers().size()) +
                                 " went away after " + std::to_string(s.sent) + " frames (" +
                                 std::to_string(s.sent - s.returned) + " still in its hands); waiting for another");
@@ -79,6 +86,16 @@ struct FramePublisher::State {
         }
     }
     bool has_subscriber() const { return endpoint->connected(); }
+
+    // Device rings: the subscriber's GPU reads of the slot's last frame are over.
+    void wait_for_release(int slot) {
+        const size_t i = static_cast<size_t>(slot);
+        while (device_ring.released_token(slot) < release_due[i]) {
+            if (interrupted) throw Error(ErrorCode::InvalidState, label() + ": interrupted while waiting for a slot");
+            endpoint->pump(0);  // a subscriber that died never sets it: losing it clears release_due
+            std::this_thread::sleep_for(std::chrono::microseconds(20));
+        }
+    }
     bool has_free_slot() const { return endpoint->connected() && free_slot() >= 0; }
 };
 
@@ -95,7 +112,7 @@ FramePublisher::FramePublisher(PublisherConfig config, const SourceInfo& info) :
     s.layout = slot_layout(info.format, info.width, info.height, info.memory);
     const size_t ring_bytes = s.layout.bytes * static_cast<size_t>(s.config.slots);
     if (s.on_device())
-        s.device_ring = DeviceRing::create(ring_bytes, s.config.slots);
+        s.device_ring = DeviceRing::create(ring_bytes);
     else
         s.ring = SharedMemory::create(ring_bytes, "nvcast-frames");
     s.endpoint = std::make_unique<PublisherEndpoint>(
@@ -104,6 +121,8 @@ FramePublisher::FramePublisher(PublisherConfig config, const SourceInfo& info) :
                                     [&s](const char* data, size_t size) { s.take_message(data, size); },
                                     [&s] { s.lose_subscriber(); }});
     s.slot_held.assign(static_cast<size_t>(s.config.slots), false);
+    s.slot_token.assign(static_cast<size_t>(s.config.slots), 0);
+    s.release_due.assign(static_cast<size_t>(s.config.slots), 0);
     for (int i = 0; i < s.config.slots; ++i) {
         std::array<uint8_t*, Frame::kMaxPlanes> data{};
         std::array<int, Frame::kMaxPlanes> pitch{};
@@ -126,7 +145,7 @@ Frame& FramePublisher::next_buffer() {
     s.handed_out = slot;
     if (slot >= 0) {
         // The subscriber's GPU reads of this slot's previous frame must be over before the source writes.
-        if (s.on_device()) s.device_ring.wait_released(slot);
+        if (s.on_device()) s.wait_for_release(slot);
         s.handed = s.slot_frames[static_cast<size_t>(slot)];
     } else if (s.on_device()) {
         s.handed = Frame();  // a device source draws into buffers of its own
@@ -172,12 +191,16 @@ void FramePublisher::publish(const Frame& frame) {
                 s.wait_until(&State::has_free_slot, "a free slot");
                 continue;
             }
-            if (s.on_device()) s.device_ring.wait_released(slot);
+            if (s.on_device()) s.wait_for_release(slot);
             gpu::copy_frame_now(frame, s.slot_frames[static_cast<size_t>(slot)]);  // the caller may reuse `frame`
             ++s.stats.copies;
         }
-        if (s.on_device()) s.device_ring.mark_ready(slot);
         FrameMessage m;
+        if (s.on_device()) {
+            m.token = ++s.last_token;
+            s.device_ring.mark_ready(slot, m.token);
+            s.slot_token[static_cast<size_t>(slot)] = m.token;
+        }
         m.slot = slot;
         m.sequence = s.sequence;
         m.pts = frame.pts;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 #include "ipc/device_ring.h"
 #include "ipc/frame_channel.h"
@@ -33,8 +34,8 @@ struct Connection {
 
     uint8_t* ring_data() const { return device_ring.valid() ? device_ring.data() : ring.data(); }
 
-    void give_back(int slot) {
-        if (device_ring.valid()) device_ring.mark_released(slot);  // after the GPU work queued on the frame
+    void give_back(int slot, uint64_t token) {
+        if (device_ring.valid()) device_ring.mark_released(slot, token);  // after the GPU work queued on the frame
         const ReleaseMessage m{MessageType::Release, slot};
         std::lock_guard lock(send_mutex);
         socket.send(&m, sizeof m);  // a publisher that is gone needs no slot back
@@ -136,7 +137,7 @@ private:
                 ::close(g.fd);
                 throw Error(ErrorCode::InvalidData, label() + ": the publisher's device ring is smaller than its slots");
             }
-            c->device_ring = DeviceRing::import(g.fd, h.device, h.slots);
+            c->device_ring = DeviceRing::import(g.fd, h.device);
         } else {
             c->ring = SharedMemory::map(g.fd, ring_bytes);
         }
@@ -144,6 +145,17 @@ private:
         connection_ = std::move(c);
         info_ = info;
         if (!first) log(LogLevel::Warn, label() + ": the publisher is back; going on");
+    }
+
+    void wait_until_ready(const FrameMessage& m) const {
+        const auto start = Clock::now();
+        while (connection_->device_ring.ready_token(m.slot) < m.token) {
+            if (interrupted_) return;
+            if (seconds_since(start) > timeout_s_)
+                throw Error(ErrorCode::Io, label() + ": frame " + std::to_string(m.sequence) + " was sent but its pixels "
+                                               "were not written within " + seconds_text(timeout_s_));
+            std::this_thread::sleep_for(std::chrono::microseconds(20));
+        }
     }
 
     Frame slot_frame(const FrameMessage& m) const {
@@ -155,11 +167,12 @@ private:
             pitch[p] = c.layout.pitch[p];
         }
         // A FrameSource hands out finished frames: wait until the publisher's GPU writes are done.
-        if (c.device_ring.valid()) c.device_ring.wait_ready(m.slot);
+        if (c.device_ring.valid()) wait_until_ready(m);
         // The lease holds the connection (socket and mapping) until the frame's last copy is gone.
         std::shared_ptr<Connection> owner = connection_;
         const int slot = m.slot;
-        std::shared_ptr<void> lease(nullptr, [owner, slot](void*) { owner->give_back(slot); });
+        const uint64_t token = m.token;
+        std::shared_ptr<void> lease(nullptr, [owner, slot, token](void*) { owner->give_back(slot, token); });
         Frame f = Frame::wrap(info_.format, info_.width, info_.height, info_.memory, data, pitch, std::move(lease));
         f.pts = m.pts;
         f.color = info_.color;
