@@ -55,14 +55,20 @@ constexpr float kPqC1 = 3424.0f / 4096.0f;
 constexpr float kPqC2 = 2413.0f / 4096.0f * 32.0f;
 constexpr float kPqC3 = 2392.0f / 4096.0f * 32.0f;
 
-// PQ EOTF: non-linear signal E' in [0,1] -> display luminance in cd/m^2 (0..10000).
-NVCAST_HD float pq_eotf(float e) {
+// The PQ EOTF in two steps, so the kernels can look up the second (tone_lut.h):
+// r = max(E'^(1/m2) - c1, 0) / (c2 - c3 E'^(1/m2)), then L = 10000 r^(1/m1).
+NVCAST_HD float pq_eotf_ratio(float e) {
     e = clamp_to(e, 0.0f, 1.0f);
     const float p = powf(e, 1.0f / kPqM2);
     const float num = fmaxf(p - kPqC1, 0.0f);
     const float den = kPqC2 - kPqC3 * p;
-    return 10000.0f * powf(num / den, 1.0f / kPqM1);
+    return num / den;
 }
+
+NVCAST_HD float pq_eotf_power(float r) { return powf(r, 1.0f / kPqM1); }
+
+// PQ EOTF: non-linear signal E' in [0,1] -> display luminance in cd/m^2 (0..10000).
+NVCAST_HD float pq_eotf(float e) { return 10000.0f * pq_eotf_power(pq_eotf_ratio(e)); }
 
 // Inverse PQ EOTF: luminance in cd/m^2 -> E' in [0,1].
 NVCAST_HD float pq_inverse_eotf(float nits) {

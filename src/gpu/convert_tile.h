@@ -4,6 +4,7 @@
 
 #include "gpu/color_math.h"
 #include "gpu/pixel_access.h"
+#include "gpu/tone_lut.h"
 
 namespace nvcast::gpu {
 
@@ -34,10 +35,14 @@ struct ConvertParams {
     float hlg_gamma_minus_1 = 0.2f;    // system gamma - 1
     float gamut[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};  // linear BT.2020 -> BT.709, pre-divided by the target peak
     ToneParams tone;
+    // Kernels: lookup tables for the transfer functions (tone_lut.h). Empty in the C++ reference,
+    // which then computes every function exactly.
+    ToneLuts luts;
 };
 
 // Linearise R'G'B' (BT.2020 PQ or HLG) to display light, map the gamut, tone map and re-encode for a
-// BT.1886 (gamma 2.4) SDR display.
+// BT.1886 (gamma 2.4) SDR display. The *_lut functions interpolate p.luts where they are filled
+// (kernels) and are the exact functions where they are empty (reference).
 NVCAST_HD void tonemap_pixel(const ConvertParams& p, float (&rgb)[3]) {
     float lin[3];
     if (p.transfer == kTransferHlg) {
@@ -45,23 +50,23 @@ NVCAST_HD void tonemap_pixel(const ConvertParams& p, float (&rgb)[3]) {
         NVCAST_UNROLL
         for (int i = 0; i < 3; ++i) e[i] = hlg_inverse_oetf(rgb[i]);
         const float ys = 0.2627f * e[0] + 0.6780f * e[1] + 0.0593f * e[2];
-        const float gain = ys > 0.0f ? p.hlg_peak * powf(ys, p.hlg_gamma_minus_1) : 0.0f;
+        const float gain = ys > 0.0f ? p.hlg_peak * hlg_ootf_power_lut(p.luts.hlg_ootf, ys, p.hlg_gamma_minus_1) : 0.0f;
         NVCAST_UNROLL
         for (int i = 0; i < 3; ++i) lin[i] = gain * e[i];
     } else {
         NVCAST_UNROLL
-        for (int i = 0; i < 3; ++i) lin[i] = pq_eotf(rgb[i]);
+        for (int i = 0; i < 3; ++i) lin[i] = pq_eotf_lut(p.luts.pq_eotf, rgb[i]);
     }
     float out[3];
     mat3_mul(p.gamut, lin, out);  // BT.709 linear, 1.0 = target peak
     const float m = fmaxf(fmaxf(out[0], out[1]), out[2]);
     if (m > 1e-12f) {
-        const float gain = tone_curve(p.tone, m) / m;
+        const float gain = tone_curve_lut(p.luts.curve, p.tone, m) / m;
         NVCAST_UNROLL
         for (int i = 0; i < 3; ++i) out[i] *= gain;
     }
     NVCAST_UNROLL
-    for (int i = 0; i < 3; ++i) rgb[i] = bt1886_inverse_eotf(out[i]);
+    for (int i = 0; i < 3; ++i) rgb[i] = bt1886_inverse_eotf_lut(p.luts.display, out[i]);
 }
 
 // Reads the tile's pixels as normalised source components (Y'CbCr or R'G'B'); edges replicate.

@@ -11,6 +11,7 @@
 #include "gpu/convert_params.h"
 #include "gpu/reference.h"
 #include "gpu/scale_filter.h"
+#include "gpu/tone_lut_tables.h"
 #include "nvcast/convert.h"
 #include "nvcast/error.h"
 #if NVCAST_HAVE_GPU_KERNELS
@@ -176,6 +177,34 @@ public:
 #endif
     }
 
+    // Tone-mapping tables (host layout and device copy), by input transfer: the options are fixed,
+    // so the transfer is all that changes them.
+    struct ToneTables {
+        gpu::HostToneLuts host;
+        std::shared_ptr<void> device;
+    };
+    std::map<int, ToneTables> tone_tables;
+
+    // The kernels' tone-mapping tables for `params`, built and uploaded once per transfer.
+    gpu::ToneLuts device_tone_luts(const gpu::ConvertParams& params) {
+#if NVCAST_HAVE_GPU_KERNELS
+        ToneTables& t = tone_tables[params.transfer];
+        if (!t.device) {
+            t.host = gpu::build_tone_luts(params);
+            const size_t bytes = t.host.entries.size() * sizeof(gpu::LutEntry);
+            void* ptr = nullptr;
+            gpu::cuda_check(cudaMalloc(&ptr, bytes), "allocating the tone-mapping tables");
+            t.device = std::shared_ptr<void>(ptr, [](void* q) { cudaFree(q); });
+            gpu::cuda_check(cudaMemcpy(ptr, t.host.entries.data(), bytes, cudaMemcpyHostToDevice),
+                            "uploading the tone-mapping tables");
+        }
+        return t.host.view(static_cast<const gpu::LutEntry*>(t.device.get()));
+#else
+        (void)params;
+        throw Error(ErrorCode::Unavailable, "no CUDA support in this build");
+#endif
+    }
+
     int threads() const { return options.cpu_threads; }
 
     void run_convert(const Frame& in, const Frame& out, const gpu::ConvertParams& params, void* stream) {
@@ -185,6 +214,12 @@ public:
             return;
         }
 #if NVCAST_HAVE_GPU_KERNELS
+        if (params.tonemap) {  // the kernels look the transfer functions up (tone_lut.h)
+            gpu::ConvertParams tabled = params;
+            tabled.luts = device_tone_luts(params);
+            gpu::launch_convert(s, d, tabled, stream);
+            return;
+        }
         gpu::launch_convert(s, d, params, stream);
 #else
         (void)stream;
