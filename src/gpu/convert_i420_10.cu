@@ -3,5 +3,5 @@
 
 namespace nvcast::gpu {
 template void launch_for_source<static_cast<int>(PixelFormat::I420_10)>(const PlaneSet&, const PlaneSet&, const ConvertParams&,
-                                                                   dim3, dim3, cudaStream_t, int, int);
+                                                                   dim3, dim3, cudaStream_t, int, int, bool);
 }  // namespace nvcast::gpu

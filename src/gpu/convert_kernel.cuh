@@ -4,6 +4,7 @@
 
 #include <cuda_runtime.h>
 
+#include "gpu/convert_fast.cuh"
 #include "gpu/convert_tile.h"
 
 namespace nvcast::gpu {
@@ -24,15 +25,26 @@ __global__ void __launch_bounds__(256, (is_10bit(SF) || is_10bit(DF)) ? 3 : 4) c
     convert_tile<SF, DF>(src, dst, params, tx, ty);
 }
 
+// Launches one of the pair's two kernels: the fast path (convert_fast.cuh) where `fast`
+// (fast_convert_applies), else the general tile kernel (clipped tiles, any alignment, tone mapping).
+template <int SF, int DF>
+void launch_pair(const PlaneSet& src, const PlaneSet& dst, const ConvertParams& params, dim3 grid, dim3 block,
+                 cudaStream_t stream, int tiles_x, int tiles_y, bool fast) {
+    if (fast)
+        convert_fast_kernel<SF, DF><<<grid, block, 0, stream>>>(src, dst, params, tiles_x, tiles_y);
+    else
+        convert_kernel<SF, DF><<<grid, block, 0, stream>>>(src, dst, params, tiles_x, tiles_y);
+}
+
 // One kernel per (source, destination) format pair, so layouts are compile-time constants.
 template <int SF>
 void launch_for_source(const PlaneSet& src, const PlaneSet& dst, const ConvertParams& params, dim3 grid, dim3 block,
-                       cudaStream_t stream, int tiles_x, int tiles_y) {
+                       cudaStream_t stream, int tiles_x, int tiles_y, bool fast) {
     switch (dst.format) {
-#define NVCAST_CASE(F)                                                                                          \
-    case PixelFormat::F:                                                                                        \
-        convert_kernel<SF, static_cast<int>(PixelFormat::F)><<<grid, block, 0, stream>>>(src, dst, params, tiles_x, \
-                                                                                       tiles_y);             \
+#define NVCAST_CASE(F)                                                                                           \
+    case PixelFormat::F:                                                                                         \
+        launch_pair<SF, static_cast<int>(PixelFormat::F)>(src, dst, params, grid, block, stream, tiles_x, tiles_y, \
+                                                          fast);                                                 \
         break;
         NVCAST_CASE(NV12)
         NVCAST_CASE(I420)

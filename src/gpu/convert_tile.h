@@ -69,6 +69,29 @@ NVCAST_HD void tonemap_pixel(const ConvertParams& p, float (&rgb)[3]) {
     for (int i = 0; i < 3; ++i) rgb[i] = bt1886_inverse_eotf_lut(p.luts.display, out[i]);
 }
 
+// Bilinear upsampling of a tile's chroma, sited at the centre of each 2x2 luma block: luma x=2k
+// sits at chroma k-1/4 (3/4 of k, 1/4 of k-1), x=2k+1 at k+1/4 (3/4 of k, 1/4 of k+1); rows alike.
+// `win` holds normalised Cb,Cr of chroma rows cy0-1..cy0+1 and columns cx0-1..cx0+4 (edges
+// replicated). Shared by the reference tile and the kernels' fast path, so both round alike.
+using ChromaWindow = float[3][kTileW / 2 + 2][2];
+NVCAST_HD void upsample_chroma(const ChromaWindow& win, float (&c)[kTileH][kTileW][3]) {
+    NVCAST_UNROLL
+    for (int r = 0; r < kTileH; ++r) {
+        const int ro = r == 0 ? 0 : 2;  // the neighbouring chroma row: above for even rows, below for odd
+        NVCAST_UNROLL
+        for (int i = 0; i < kTileW; ++i) {
+            const int k = i >> 1;
+            const int co = (i & 1) ? k + 2 : k;  // neighbouring column index in win
+            NVCAST_UNROLL
+            for (int q = 0; q < 2; ++q) {
+                const float near_row = 0.75f * win[1][k + 1][q] + 0.25f * win[1][co][q];
+                const float far_row = 0.75f * win[ro][k + 1][q] + 0.25f * win[ro][co][q];
+                c[r][i][1 + q] = 0.75f * near_row + 0.25f * far_row;
+            }
+        }
+    }
+}
+
 // Reads the tile's pixels as normalised source components (Y'CbCr or R'G'B'); edges replicate.
 // `sf` is the source format (a compile-time constant in the kernels, so the layout folds away).
 // Rows are gathered into local buffers with the widest aligned loads, then decoded.
@@ -145,9 +168,8 @@ NVCAST_HD void load_tile(const PlaneSet& s, PixelFormat sf, const ConvertParams&
         }
         return;
     }
-    // Bilinear upsampling, chroma sited at the centre of each 2x2 luma block:
-    // luma x=2k sits at chroma k-1/4 (3/4 of k, 1/4 of k-1); x=2k+1 at k+1/4 (3/4 of k, 1/4 of k+1).
-    float win[3][kTileW / 2 + 2][2];  // chroma rows cy0-1..cy0+1, columns cx0-1..cx0+4
+    // Bilinear upsampling (upsample_chroma) from the window around the tile.
+    ChromaWindow win;  // chroma rows cy0-1..cy0+1, columns cx0-1..cx0+4
     NVCAST_UNROLL
     for (int jr = 0; jr < 3; ++jr) {
         const int cy = clamp_to(cy0 - 1 + jr, 0, ch - 1);
@@ -160,21 +182,14 @@ NVCAST_HD void load_tile(const PlaneSet& s, PixelFormat sf, const ConvertParams&
             win[jr][jc][1] = normalize_code(cr, p.src_offset[2], p.src_scale[2]);
         }
     }
+    upsample_chroma(win, c);
+}
+
+// Mean R'G'B' of the tile's 2x2 block j (the source of one 4:2:0 chroma sample).
+NVCAST_HD void block_mean(const float (&rgb)[kTileH][kTileW][3], int j, float (&avg)[3]) {
     NVCAST_UNROLL
-    for (int r = 0; r < kTileH; ++r) {
-        const int ro = r == 0 ? 0 : 2;  // the neighbouring chroma row: above for even rows, below for odd
-        NVCAST_UNROLL
-        for (int i = 0; i < kTileW; ++i) {
-            const int k = i >> 1;
-            const int co = (i & 1) ? k + 2 : k;  // neighbouring column index in win
-            NVCAST_UNROLL
-            for (int q = 0; q < 2; ++q) {
-                const float near_row = 0.75f * win[1][k + 1][q] + 0.25f * win[1][co][q];
-                const float far_row = 0.75f * win[ro][k + 1][q] + 0.25f * win[ro][co][q];
-                c[r][i][1 + q] = 0.75f * near_row + 0.25f * far_row;
-            }
-        }
-    }
+    for (int k = 0; k < 3; ++k)
+        avg[k] = ((rgb[0][2 * j][k] + rgb[0][2 * j + 1][k]) + (rgb[1][2 * j][k] + rgb[1][2 * j + 1][k])) * 0.25f;
 }
 
 // Writes the tile from R'G'B' values, converting to the destination components. Rows are
@@ -219,9 +234,7 @@ NVCAST_HD void store_tile(const PlaneSet& d, PixelFormat df, const ConvertParams
     NVCAST_UNROLL
     for (int j = 0; j < kTileW / 2; ++j) {
         float avg[3];
-        NVCAST_UNROLL
-        for (int k = 0; k < 3; ++k)
-            avg[k] = ((rgb[0][2 * j][k] + rgb[0][2 * j + 1][k]) + (rgb[1][2 * j][k] + rgb[1][2 * j + 1][k])) * 0.25f;
+        block_mean(rgb, j, avg);
         float yuv[3];
         mat3_mul(p.dst_matrix, avg, yuv);
         const int cb = quantize(yuv[1], p.dst_scale[1], p.dst_offset[1], p.dst_max);

@@ -3,6 +3,7 @@
 #include <cuda_runtime.h>
 
 #include "gpu/cuda_check.h"
+#include "gpu/convert_fast.cuh"
 #include "gpu/kernels.h"
 
 namespace nvcast::gpu {
@@ -10,7 +11,7 @@ namespace nvcast::gpu {
 // Defined in convert_<source>.cu, one instantiation per source format.
 template <int SF>
 void launch_for_source(const PlaneSet& src, const PlaneSet& dst, const ConvertParams& params, dim3 grid, dim3 block,
-                       cudaStream_t stream, int tiles_x, int tiles_y);
+                       cudaStream_t stream, int tiles_x, int tiles_y, bool fast);
 
 namespace {
 
@@ -101,10 +102,11 @@ void launch_convert(const PlaneSet& src, const PlaneSet& dst, const ConvertParam
     const dim3 block(32, 8);
     const dim3 grid((tiles_x + block.x - 1) / block.x, (tiles_y + block.y - 1) / block.y);
     const cudaStream_t s = static_cast<cudaStream_t>(stream);
+    const bool fast = fast_convert_applies(src, dst, params);
     switch (src.format) {
 #define NVCAST_CASE(F)                                                                                        \
     case PixelFormat::F:                                                                                      \
-        launch_for_source<static_cast<int>(PixelFormat::F)>(src, dst, params, grid, block, s, tiles_x, tiles_y); \
+        launch_for_source<static_cast<int>(PixelFormat::F)>(src, dst, params, grid, block, s, tiles_x, tiles_y, fast); \
         break;
         NVCAST_CASE(NV12)
         NVCAST_CASE(I420)

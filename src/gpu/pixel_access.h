@@ -28,7 +28,7 @@ struct Layout {
     bool msb;          // 16-bit samples hold the value in their top bits (P010)
 };
 
-NVCAST_HD Layout layout_of(PixelFormat f) {
+NVCAST_HD constexpr Layout layout_of(PixelFormat f) {
     switch (f) {
         case PixelFormat::NV12: return {false, true, 1, 1, 1, 8, false};
         case PixelFormat::I420: return {false, false, 1, 1, 1, 8, false};
