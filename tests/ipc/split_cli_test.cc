@@ -4,33 +4,18 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
-#include <regex>
-#include <set>
 
 #include "nvcast/decode.h"
 #include "nvcast/features.h"
 #include "nvcast/quality.h"
+#include "split_test_support.h"
 #include "support/test_support.h"
 
 namespace nvcast::test {
 namespace {
 
-std::set<std::string> shm_entries() {
-    std::set<std::string> names;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator("/dev/shm", ec)) names.insert(e.path().filename().string());
-    return names;
-}
-
-int64_t number(const std::string& text, const std::string& pattern) {
-    std::smatch m;
-    if (!std::regex_search(text, m, std::regex(pattern))) return -1;
-    return std::stoll(m[1]);
-}
-
-std::string name(const char* what) { return std::string("cli-") + what + "-" + std::to_string(::getpid()); }
+std::string name(const char* what) { return channel_name("cli", what); }
 
 TEST(SplitCli, CaptureAndEncodeInTwoProcessesDeliverEveryFrame) {
     TempDir dir;
