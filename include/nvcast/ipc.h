@@ -99,6 +99,10 @@ struct PacketPublisherConfig {
     // The first packet waits this long for the first subscriber (start order need not matter);
     // later, while nobody subscribes, packets are dropped and counted (the encoder never stalls).
     double first_subscriber_wait_s = 10;
+    // A subscriber that stays connected but stops reading holds the encoder back once the ring is
+    // full, for at most this long; then packets are dropped and counted until it has room again,
+    // and it resumes at a keyframe (the publisher asks the encoder for one).
+    double behind_wait_s = 1;
     std::function<void()> on_keyframe_request;      // a subscriber asked (or just connected)
     std::function<void(int64_t)> on_bitrate_request; // bits/s the subscriber's receivers can take
 };
@@ -106,7 +110,8 @@ struct PacketPublisherConfig {
 struct PacketPublisherStats {
     int64_t packets = 0;                   // written to the sink
     int64_t dropped_no_subscriber = 0;
-    int64_t dropped_until_keyframe = 0;    // a new subscriber starts at a keyframe
+    int64_t dropped_until_keyframe = 0;    // a new (or caught-up) subscriber starts at a keyframe
+    int64_t dropped_subscriber_behind = 0; // the ring was full for longer than behind_wait_s
     int64_t keyframe_requests = 0, bitrate_requests = 0;
     std::vector<SubscriberStats> subscribers;
 };

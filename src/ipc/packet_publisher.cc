@@ -1,10 +1,12 @@
 // The publishing end of a packet channel: a PacketSink (include/nvcast/ipc.h).
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
 #include "ipc/packet_channel.h"
 #include "ipc/publisher_endpoint.h"
 #include "ipc/shared_memory.h"
+#include "ipc/subscriber_endpoint.h"
 #include "nvcast/error.h"
 #include "nvcast/ipc.h"
 #include "nvcast/log.h"
@@ -43,11 +45,6 @@ public:
             need_keyframe_ = true;
             return;
         }
-        if (need_keyframe_ && !p.keyframe) {
-            ++stats_.dropped_until_keyframe;
-            return;
-        }
-        need_keyframe_ = false;
         const size_t ring = config_.ring_bytes;
         if (p.size() > ring / 4)
             throw Error(ErrorCode::ResourceExhausted, endpoint_->label() + ": a packet of " + std::to_string(p.size()) +
@@ -55,13 +52,25 @@ public:
                                                           "-byte ring");
         uint64_t position = written_;
         if (position % ring + p.size() > ring) position += ring - position % ring;  // never wrap inside a packet
-        while (position + p.size() - done_ > ring) {  // the subscriber is behind: wait for it
-            endpoint_->pump(100);
-            if (!endpoint_->connected()) {
-                ++stats_.dropped_no_subscriber;
-                return;
+        if (need_keyframe_ && !p.keyframe) {
+            // A subscriber that caught up after falling behind needs a keyframe to go on from.
+            if (!keyframe_asked_ && fits(position, p.size()) && config_.on_keyframe_request) {
+                config_.on_keyframe_request();
+                keyframe_asked_ = true;
             }
+            ++stats_.dropped_until_keyframe;
+            return;
         }
+        switch (wait_for_room(position, p.size())) {
+            case Room::Gone: ++stats_.dropped_no_subscriber; return;
+            case Room::Behind:
+                ++stats_.dropped_subscriber_behind;
+                need_keyframe_ = true;
+                keyframe_asked_ = false;
+                return;
+            case Room::Free: break;
+        }
+        need_keyframe_ = false;
         std::memcpy(ring_.data() + position % ring, p.data.data(), p.size());
         PacketMessage m;
         m.size = static_cast<uint32_t>(p.size());
@@ -94,7 +103,8 @@ public:
         log(LogLevel::Info, endpoint_->label() + ": " + std::to_string(stats_.packets) + " packets: " +
                                 (subs.empty() ? std::string("no subscriber came") : subs) + "; dropped " +
                                 std::to_string(stats_.dropped_no_subscriber) + " with no subscriber, " +
-                                std::to_string(stats_.dropped_until_keyframe) + " before a keyframe");
+                                std::to_string(stats_.dropped_until_keyframe) + " before a keyframe, " +
+                                std::to_string(stats_.dropped_subscriber_behind) + " while the subscriber was behind");
     }
 
     PacketPublisherStats stats() const {
@@ -104,11 +114,41 @@ public:
     }
 
 private:
+    enum class Room { Free, Behind, Gone };
+
+    bool fits(uint64_t position, size_t size) const { return position + size - done_ <= config_.ring_bytes; }
+
+    // Waits for the subscriber to free room for `size` bytes at `position`: at most behind_wait_s,
+    // and not at all while it is known to be behind (until it has caught up).
+    Room wait_for_room(uint64_t position, size_t size) {
+        using Clock = std::chrono::steady_clock;
+        const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                              std::chrono::duration<double>(behind_ ? 0.0 : config_.behind_wait_s));
+        for (;;) {
+            if (!endpoint_->connected()) return Room::Gone;
+            if (fits(position, size)) {
+                behind_ = false;
+                return Room::Free;
+            }
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+            if (left <= 0) break;
+            endpoint_->pump(static_cast<int>(std::min<int64_t>(left, 100)));
+        }
+        if (!behind_)
+            log(LogLevel::Warn, endpoint_->label() + ": subscriber " + std::to_string(endpoint_->subscribers().size()) +
+                                    " has not read for " + seconds_text(config_.behind_wait_s) +
+                                    " (the ring is full); dropping packets until it catches up");
+        behind_ = true;
+        return Room::Behind;
+    }
+
     bool greet(const SeqPacketSocket& s) {
         const PacketHelloMessage h = packet_hello_for(info_, config_.bitrate, config_.ring_bytes);
         if (!s.send(&h, sizeof h, ring_.fd())) return false;
         written_ = done_ = 0;
         need_keyframe_ = true;
+        behind_ = false;
+        keyframe_asked_ = true;  // asked just below (or the first packet is one)
         // The newcomer starts at a keyframe: ask for one unless the stream's first packet (one) is next.
         if (stats_.packets > 1 && config_.on_keyframe_request) config_.on_keyframe_request();
         return true;
@@ -158,6 +198,8 @@ private:
     uint64_t written_ = 0;  // ring position after the last packet sent
     uint64_t done_ = 0;     // ring position the subscriber has finished with
     bool need_keyframe_ = true;
+    bool keyframe_asked_ = true;  // need_keyframe_ and the encoder was asked for one
+    bool behind_ = false;         // the subscriber let the ring stay full for behind_wait_s
     bool closed_ = false;
     PacketPublisherStats stats_;
 };

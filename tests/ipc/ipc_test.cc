@@ -390,6 +390,57 @@ TEST(IpcPackets, ANewSubscriberStartsAtAKeyframeItAsksFor) {
         << "every packet written was sent or dropped with a reason";
 }
 
+TEST(IpcPackets, ASubscriberThatStopsReadingDoesNotHoldTheEncoderBack) {
+    const std::string name = channel("stalled");
+    std::atomic<bool> keyframe_next{false};
+    ipc::PacketPublisherConfig pc;
+    pc.name = name;
+    pc.ring_bytes = size_t{1} << 16;  // full after a dozen packets
+    pc.behind_wait_s = 0.2;
+    pc.on_keyframe_request = [&] { keyframe_next = true; };
+    auto sink = ipc::open_packet_publisher(pc, packet_info());
+    std::atomic<bool> stalled_part_written{false}, resume{false};
+    double stalled_seconds = 0;
+    std::thread producer([&] {
+        const auto start = Clock::now();
+        int i = 0;
+        for (; i < 100; ++i) sink->write(numbered_packet(i, i == 0));  // nobody reads these
+        stalled_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        stalled_part_written = true;
+        while (!resume) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        for (; i < 160; ++i) {
+            sink->write(numbered_packet(i, keyframe_next.exchange(false)));
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        sink->close();
+    });
+    auto sub = ipc::open_packet_subscriber(name, 5);  // the first write waits for it, then it reads nothing
+    while (!stalled_part_written) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    resume = true;
+    Packet p;
+    int64_t received = 0, last = -1;
+    bool gap_seen = false;
+    while (sub->read(p)) {
+        if (last >= 0 && p.pts != last + 1) {
+            gap_seen = true;
+            EXPECT_TRUE(p.keyframe) << "after packets were dropped the subscriber goes on at a keyframe (pts " << p.pts << ")";
+        }
+        last = p.pts;
+        ++received;
+    }
+    producer.join();
+    EXPECT_LT(stalled_seconds, 2.0) << "the encoder waited for a subscriber that did not read";
+    EXPECT_TRUE(gap_seen);
+    EXPECT_GT(last, 100) << "the subscriber went on after catching up";
+    const ipc::PacketPublisherStats st = ipc::packet_publisher_stats(*sink);
+    EXPECT_GT(st.dropped_subscriber_behind, 0);
+    EXPECT_EQ(st.subscribers.size(), 1u);
+    EXPECT_EQ(received, st.subscribers[0].sent);
+    EXPECT_EQ(st.subscribers[0].sent + st.dropped_no_subscriber + st.dropped_until_keyframe + st.dropped_subscriber_behind,
+              st.packets)
+        << "every packet written was sent or dropped with a reason";
+}
+
 TEST(IpcPackets, ARestartedEncoderIsWaitedFor) {
     const std::string name = channel("encrestart");
     const pid_t first = ::fork();
