@@ -21,7 +21,7 @@ echo "== gpu_prep_bench"
 ./$BUILD/bench/gpu/gpu_prep_bench "$@" 2>&1 | tee "$OUT/bench.md"
 if command -v compute-sanitizer > /dev/null; then
     echo "== compute-sanitizer memcheck (small frames)"
-    NVCAST_GPU_TEST_SMALL=1 timeout 240 compute-sanitizer --tool memcheck --leak-check full \
+    NVCAST_GPU_TEST_SMALL=1 timeout 150 compute-sanitizer --tool memcheck --leak-check full \
         ./$BUILD/tests/gpu/gpu_kernel_test 2>&1 | tee "$OUT/sanitizer.log" |
         grep -E "ERROR SUMMARY|PASSED|FAILED|Invalid" | head -20
 fi
