@@ -79,7 +79,7 @@ void add_capture_command(CLI::App& app, int& exit_code) {
     add_input_options(*cmd, args.input);
     cmd->add_option("--publish", args.publish, "Channel name subscribers open as ipc:NAME (A-Z a-z 0-9 . _ -)")
         ->required();
-    cmd->add_option("--slots", args.slots, "Frame buffers in the shared ring")->capture_default_str()->check(CLI::Range(2, 64));
+    cmd->add_option("--slots", args.slots, "Frame buffers in the shared ring")->capture_default_str()->check(CLI::Range(ipc::kMinFrameSlots, ipc::kMaxFrameSlots));
     cmd->add_flag("--realtime", args.realtime, "Publish at the input's frame rate (a file or synthetic input as a camera)");
     cmd->add_flag("--drop-when-behind", args.drop_when_behind,
                   "Never wait for the subscriber: drop (and count) frames it cannot take (always so for live inputs)");

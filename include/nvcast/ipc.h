@@ -31,9 +31,13 @@
 
 namespace nvcast::ipc {
 
+// The bounds of PublisherConfig::slots (a device ring keeps flags for kMaxFrameSlots slots).
+constexpr int kMinFrameSlots = 2;
+constexpr int kMaxFrameSlots = 64;
+
 struct PublisherConfig {
     std::string name;             // 1..64 of [A-Za-z0-9._-]; the channel subscribers open as "ipc:NAME"
-    int slots = 8;                // frame buffers in the ring (2..64)
+    int slots = 8;                // frame buffers in the ring (kMinFrameSlots..kMaxFrameSlots)
     // false (files, tests): wait for a subscriber and for free slots, so no frame is lost.
     // true (cameras, live streams): never hold the source back; frames nobody can take are dropped
     // and counted.

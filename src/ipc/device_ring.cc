@@ -87,8 +87,8 @@ CUmemAllocationProp allocation_properties(int device) {
     return prop;
 }
 
-// Where the flags lie: after the slots, ready[kMaxSlots] then released[kMaxSlots].
-constexpr size_t kFlagsBytes = 2 * kMaxSlots * sizeof(uint64_t);
+// Where the flags lie: after the slots, ready[kMaxFrameSlots] then released[kMaxFrameSlots].
+constexpr size_t kFlagsBytes = 2 * kMaxFrameSlots * sizeof(uint64_t);
 
 std::string uuid_text(const uint8_t (&u)[16]) {
     static const char* digits = "0123456789abcdef";
@@ -142,7 +142,7 @@ struct DeviceRing::Impl {
     }
 
     CUdeviceptr flag(int slot, bool released) const {
-        return address + wire.flags_offset + sizeof(uint64_t) * static_cast<size_t>(released ? kMaxSlots + slot : slot);
+        return address + wire.flags_offset + sizeof(uint64_t) * static_cast<size_t>(released ? kMaxFrameSlots + slot : slot);
     }
 
     void write(int slot, bool released, uint64_t token) const {

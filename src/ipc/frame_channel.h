@@ -13,13 +13,13 @@
 #include <string_view>
 
 #include "nvcast/frame.h"
+#include "nvcast/ipc.h"
 #include "nvcast/source.h"
 
 namespace nvcast::ipc {
 
 constexpr uint32_t kChannelMagic = 0x6e764652;  // "nvFR"
 constexpr uint32_t kChannelVersion = 2;
-constexpr int kMaxSlots = 64;
 
 enum class MessageType : uint32_t {
     Hello = 1, Frame = 2, Release = 3, End = 4, Busy = 5,  // frame channels (and End, Busy for both)

@@ -101,9 +101,10 @@ struct FramePublisher::State {
 
 FramePublisher::FramePublisher(PublisherConfig config, const SourceInfo& info) : state_(std::make_unique<State>()) {
     check_channel_name(config.name);
-    if (config.slots < 2 || config.slots > 64)
-        throw Error(ErrorCode::InvalidArgument,
-                    "ipc: a frame ring needs 2..64 slots, not " + std::to_string(config.slots));
+    if (config.slots < kMinFrameSlots || config.slots > kMaxFrameSlots)
+        throw Error(ErrorCode::InvalidArgument, "ipc: a frame ring needs " + std::to_string(kMinFrameSlots) + ".." +
+                                                    std::to_string(kMaxFrameSlots) + " slots, not " +
+                                                    std::to_string(config.slots));
     if (info.width <= 0 || info.height <= 0)
         throw Error(ErrorCode::InvalidArgument, channel_label(config.name) + ": the source has no frame size");
     State& s = *state_;

@@ -118,7 +118,7 @@ private:
                                                     std::to_string(kChannelVersion));
         }
         const SourceInfo info = source_info_from(h);
-        if (h.slots < 1 || h.slots > kMaxSlots) {
+        if (h.slots < 1 || h.slots > kMaxFrameSlots) {
             ::close(g.fd);
             throw Error(ErrorCode::InvalidData, label() + ": the publisher announced " + std::to_string(h.slots) + " slots");
         }
