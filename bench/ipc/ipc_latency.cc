@@ -1,8 +1,9 @@
 // What a process split costs per frame: the time from FramePublisher::publish() in one process to
 // the frame coming out of the subscriber's read() in another (host frames through a memfd ring,
-// CUDA frames through an exported device allocation with inter-process events), beside the
+// CUDA frames through an exported device allocation with flags the GPU writes), beside the
 // in-process pipeline's hand-off between its reader and encoder threads (BoundedQueue) measured in
-// the same run. Frames are published at the input's rate, like a camera's; every frame's pixels are
+// the same run. Frames come like a live camera's: at the input's rate, each drawn when its time
+// comes, stamped and handed on, then the producer waits for the next. Every frame's pixels are
 // checked on arrival (outside the timed span), and the publisher's copy count must stay 0.
 //
 //   ipc_latency [--memory host|cuda] [--size 3840x2160] [--frames 300] [--fps 60]
@@ -76,7 +77,15 @@ private:
 // Checks that a frame arrived intact: the same pixels as a second camera draws for that index.
 class Checker {
 public:
-    explicit Checker(const Options& o) : camera_(o), o_(o) {}
+    // Draws and reads back one frame now, so that the checker's own first-use costs (a CUDA
+    // context's lazy module loading, allocations) do not hold up the frames queued behind the first.
+    explicit Checker(const Options& o) : camera_(o), o_(o) {
+        Camera warm_up(o);  // a camera of its own: camera_ must start at frame 0
+        Frame f;
+        warm_up.draw(f, 0);
+        host(f, expected_host_);
+        if (o.memory == MemoryType::Cuda) got_host_ = Frame::allocate(PixelFormat::NV12, o.width, o.height);
+    }
     bool intact(const Frame& got, int index) {
         camera_.draw(expected_, index);
         Frame a = host(got, got_host_), b = host(expected_, expected_host_);
@@ -127,23 +136,26 @@ int publish(const Options& o, const std::string& name) {
     config.slots = 4;
     ipc::FramePublisher publisher(config, frame_info(o));
     Camera camera(o);
+    Latencies in_publish;  // the publisher's own share: the publish() call
     const auto start = Clock::now();
     for (int i = 0; i < o.frames; ++i) {
         Frame& f = publisher.next_buffer();
-        camera.draw(f, i);
         pace(start, i, o.fps);
+        camera.draw(f, i);
         f.pts = now_ns();
         publisher.publish(f);
+        in_publish.us.push_back(static_cast<double>(now_ns() - f.pts) / 1000.0);
     }
     publisher.finish();
     const ipc::PublisherStats s = publisher.stats();
-    std::fprintf(stderr, "publisher: %s\n", publisher.summary().c_str());
+    std::fprintf(stderr, "publisher: %s\npublisher: publish() took p50 %.1f µs, p99 %.1f µs\n",
+                 publisher.summary().c_str(), in_publish.percentile(0.5), in_publish.percentile(0.99));
     return s.copies == 0 && s.published == o.frames ? 0 : 1;
 }
 
 Latencies subscribe(const Options& o, const std::string& name) {
+    Checker checker(o);  // before connecting: the publisher starts sending once a subscriber is there
     auto source = ipc::open_subscriber(name, 20);
-    Checker checker(o);
     Latencies l;
     Frame f;
     for (int i = 0; source->read(f); ++i) {
@@ -171,8 +183,8 @@ Latencies in_process(const Options& o) {
     const auto start = Clock::now();
     for (int i = 0; i < o.frames; ++i) {
         Frame f;
-        camera.draw(f, i);
         pace(start, i, o.fps);
+        camera.draw(f, i);
         f.pts = now_ns();
         queue.push(std::move(f), DropPolicy::Block);
     }

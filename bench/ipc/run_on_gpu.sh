@@ -27,8 +27,8 @@ if [[ $what == bench || $what == all ]]; then
     b=./build-gpu/bench/ipc/ipc_latency
     for memory in host cuda; do
         for size in 1920x1080 3840x2160; do
-            echo "== ipc_latency --memory $memory --size $size --frames 300 --fps 60"
-            $b --memory $memory --size $size --frames 300 --fps 60 2>&1 | tee "$OUT/latency_${memory}_$size.md"
+            echo "== ipc_latency --memory $memory --size $size --frames 600 --fps 60"
+            $b --memory $memory --size $size --frames 600 --fps 60 2>&1 | tee "$OUT/latency_${memory}_$size.md"
         done
     done
 fi

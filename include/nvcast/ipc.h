@@ -1,7 +1,7 @@
 // Frames between processes without copies: a publisher process shares a ring of frame buffers
 // once (host frames: a memfd; CUDA frames: a virtual-memory allocation exported as a file
-// descriptor, with inter-process events per slot), passed over a Unix socket; then per frame only a
-// small message (slot, sequence, pts) travels. The subscriber maps the ring once and hands the
+// descriptor, with a flag per slot that the subscriber's GPU sets when its reads are done), passed
+// over a Unix socket; then per frame only a small message (slot, sequence, pts) travels. The subscriber maps the ring once and hands the
 // slots out as frames (always the same addresses, so an encoder registers each buffer once),
 // returning each slot (a credit) when the last copy of its frame is gone.
 //
@@ -75,6 +75,8 @@ public:
     // brings its own), whose publish() drops it, otherwise.
     Frame& next_buffer();
     // Sends `frame` (normally next_buffer()'s, read into; any other frame is copied into a slot).
+    // A CUDA frame must be complete, as FrameSource::read() leaves it: the subscriber may read it
+    // the moment the message arrives.
     void publish(const Frame& frame);
     // Tells the subscriber the stream ended. Further publish() calls are errors.
     void finish();

@@ -42,7 +42,9 @@ class FrameSource {
 public:
     virtual ~FrameSource() = default;
     virtual const SourceInfo& info() const = 0;
-    // Reads the next frame into `frame` (reusing its memory when it fits).
+    // Reads the next frame into `frame` (reusing its memory when it fits). A frame in CUDA device
+    // memory is complete when read() returns (its GPU writes are done), so work on any stream, or
+    // in another process, may read it at once.
     // Returns false at a clean end of input; throws Error on a truncated frame.
     virtual bool read(Frame& frame) = 0;
     // Makes a read() blocked on a camera or the network return soon (false); callable from any thread.

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "ipc/shared_memory.h"
 #include "nvcast/error.h"
 
 #if NVCAST_HAVE_GPU_KERNELS
@@ -87,8 +88,8 @@ CUmemAllocationProp allocation_properties(int device) {
     return prop;
 }
 
-// Where the flags lie: after the slots, ready[kMaxFrameSlots] then released[kMaxFrameSlots].
-constexpr size_t kFlagsBytes = 2 * kMaxFrameSlots * sizeof(uint64_t);
+// The flags page: released[kMaxFrameSlots].
+constexpr size_t kFlagsBytes = kMaxFrameSlots * sizeof(uint64_t);
 
 std::string uuid_text(const uint8_t (&u)[16]) {
     static const char* digits = "0123456789abcdef";
@@ -110,13 +111,13 @@ struct DeviceRing::Impl {
     size_t bytes = 0;
     int fd = -1;  // the publisher's export
     DeviceRingWire wire;
-    cudaStream_t reader = nullptr;  // reads flags without waiting for anyone's work
-    uint64_t* readback = nullptr;   // pinned, for those reads
+    SharedMemory flags;            // released[kMaxFrameSlots], shared with the peer
+    bool flags_registered = false;
+    CUdeviceptr flags_device = 0;  // the subscriber: where its GPU work writes them
 
     ~Impl() {
         cudaSetDevice(device);
-        if (reader) cudaStreamDestroy(reader);
-        if (readback) cudaFreeHost(readback);
+        if (flags_registered) cudaHostUnregister(flags.data());
         if (address) {
             vmm().unmap(address, bytes);
             vmm().address_free(address, bytes);
@@ -125,8 +126,7 @@ struct DeviceRing::Impl {
         if (fd >= 0) ::close(fd);
     }
 
-    // Reserves an address range for the allocation, lets this device read and write it, and makes
-    // what reading the flags needs.
+    // Reserves an address range for the allocation and lets this device read and write it.
     void map_here() {
         check(vmm().reserve(&address, bytes, 0, 0, 0), "reserving device addresses for the frame ring");
         check(vmm().map(address, bytes, 0, handle, 0), "mapping the frame ring");
@@ -135,29 +135,28 @@ struct DeviceRing::Impl {
         access.location.id = device;
         access.flags = CU_MEM_ACCESS_FLAGS_PROT_READWRITE;
         check(vmm().set_access(address, bytes, &access, 1), "granting access to the frame ring");
-        gpu::cuda_check(cudaStreamCreateWithFlags(&reader, cudaStreamNonBlocking), "ipc: creating a stream");
-        void* p = nullptr;
-        gpu::cuda_check(cudaMallocHost(&p, sizeof(uint64_t)), "ipc: pinning a flag buffer");
-        readback = static_cast<uint64_t*>(p);
     }
 
-    CUdeviceptr flag(int slot, bool released) const {
-        return address + wire.flags_offset + sizeof(uint64_t) * static_cast<size_t>(released ? kMaxFrameSlots + slot : slot);
+    // The subscriber's GPU writes the flags: pin the page and map it into the device's addresses.
+    void let_gpu_write_flags() {
+        gpu::cuda_check(cudaHostRegister(flags.data(), flags.size(), cudaHostRegisterMapped),
+                        "ipc: registering the frame ring's flags with CUDA");
+        flags_registered = true;
+        void* device_view = nullptr;
+        gpu::cuda_check(cudaHostGetDevicePointer(&device_view, flags.data(), 0),
+                        "ipc: mapping the frame ring's flags for the GPU");
+        flags_device = reinterpret_cast<CUdeviceptr>(device_view);
     }
 
-    void write(int slot, bool released, uint64_t token) const {
+    void write(int slot, uint64_t token) const {
         gpu::cuda_check(cudaSetDevice(device), "ipc: selecting the ring's CUDA device");
-        check(vmm().write_value(CU_STREAM_LEGACY, flag(slot, released), token, CU_STREAM_WRITE_VALUE_DEFAULT),
+        check(vmm().write_value(CU_STREAM_LEGACY, flags_device + sizeof(uint64_t) * static_cast<size_t>(slot), token,
+                                CU_STREAM_WRITE_VALUE_DEFAULT),
               "marking a frame slot");
     }
 
-    uint64_t read(int slot, bool released) const {
-        gpu::cuda_check(cudaSetDevice(device), "ipc: selecting the ring's CUDA device");
-        gpu::cuda_check(cudaMemcpyAsync(readback, reinterpret_cast<const void*>(flag(slot, released)), sizeof(uint64_t),
-                                        cudaMemcpyDeviceToHost, reader),
-                        "ipc: reading a frame slot's flag");
-        gpu::cuda_check(cudaStreamSynchronize(reader), "ipc: reading a frame slot's flag");
-        return *readback;
+    uint64_t read(int slot) const {
+        return __atomic_load_n(reinterpret_cast<const uint64_t*>(flags.data()) + slot, __ATOMIC_ACQUIRE);
     }
 };
 
@@ -168,11 +167,10 @@ DeviceRing DeviceRing::create(size_t bytes) {
     const CUmemAllocationProp prop = allocation_properties(impl->device);
     size_t granularity = 0;
     check(vmm().granularity(&granularity, &prop, CU_MEM_ALLOC_GRANULARITY_RECOMMENDED), "querying the allocation granularity");
-    const size_t flags_offset = (bytes + 255) / 256 * 256;
-    impl->bytes = (flags_offset + kFlagsBytes + granularity - 1) / granularity * granularity;
+    impl->bytes = (bytes + granularity - 1) / granularity * granularity;
     check(vmm().create(&impl->handle, impl->bytes, &prop, 0), "allocating the shareable frame ring");
     impl->wire.allocation_bytes = impl->bytes;
-    impl->wire.flags_offset = flags_offset;
+    impl->flags = SharedMemory::create(kFlagsBytes, "nvcast-ring-flags");
     impl->map_here();
     check(vmm().export_handle(&impl->fd, impl->handle, CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR, 0),
           "exporting the frame ring as a file descriptor");
@@ -185,11 +183,10 @@ DeviceRing DeviceRing::create(size_t bytes) {
     return r;
 }
 
-DeviceRing DeviceRing::import(int fd, const DeviceRingWire& wire) {
+DeviceRing DeviceRing::import(int ring_fd, int flags_fd, const DeviceRingWire& wire) {
     auto impl = std::make_unique<Impl>();
-    impl->fd = fd;  // closed by ~Impl whatever happens; imported memory does not need it
-    if (wire.flags_offset + kFlagsBytes > wire.allocation_bytes)
-        throw Error(ErrorCode::InvalidData, "ipc: the publisher's device ring has no room for its flags");
+    impl->fd = ring_fd;  // closed by ~Impl whatever happens; imported memory does not need it
+    impl->flags = SharedMemory::map(flags_fd, kFlagsBytes);
     int count = 0;
     if (cudaGetDeviceCount(&count) != cudaSuccess) count = 0;
     impl->device = -1;
@@ -208,34 +205,32 @@ DeviceRing DeviceRing::import(int fd, const DeviceRingWire& wire) {
     gpu::cuda_check(cudaSetDevice(impl->device), "ipc: selecting the publisher's CUDA device");
     impl->bytes = wire.allocation_bytes;
     impl->wire = wire;
-    check(vmm().import_handle(&impl->handle, reinterpret_cast<void*>(static_cast<uintptr_t>(fd)),
+    check(vmm().import_handle(&impl->handle, reinterpret_cast<void*>(static_cast<uintptr_t>(ring_fd)),
                               CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR),
           "importing the publisher's frame ring");
     ::close(impl->fd);
     impl->fd = -1;
     impl->map_here();
+    impl->let_gpu_write_flags();
     DeviceRing r;
     r.impl_ = std::move(impl);
     return r;
 }
 
-void DeviceRing::mark_ready(int slot, uint64_t token) { impl_->write(slot, false, token); }
-
 void DeviceRing::mark_released(int slot, uint64_t token) noexcept {
     // Runs where a frame's last copy dies (any thread, destructors): report, never throw. The
     // publisher then finds the flag unchanged and waits until it notices this process is gone.
     try {
-        impl_->write(slot, true, token);
+        impl_->write(slot, token);
     } catch (const Error& e) {
         log(LogLevel::Warn, e.what());
     }
 }
 
-uint64_t DeviceRing::ready_token(int slot) const { return impl_->read(slot, false); }
-uint64_t DeviceRing::released_token(int slot) const { return impl_->read(slot, true); }
+uint64_t DeviceRing::released_token(int slot) const { return impl_->read(slot); }
 
 uint8_t* DeviceRing::data() const noexcept { return reinterpret_cast<uint8_t*>(impl_->address); }
-int DeviceRing::fd() const noexcept { return impl_->fd; }
+std::array<int, 2> DeviceRing::fds() const noexcept { return {impl_->fd, impl_->flags.fd()}; }
 const DeviceRingWire& DeviceRing::wire() const noexcept { return impl_->wire; }
 
 #else  // without CUDA
@@ -249,18 +244,17 @@ DeviceRing DeviceRing::create(size_t) {
                 "ipc: frames in CUDA device memory need a build of nvcast with CUDA (this one was built without nvcc)");
 }
 
-DeviceRing DeviceRing::import(int fd, const DeviceRingWire&) {
-    ::close(fd);
+DeviceRing DeviceRing::import(int ring_fd, int flags_fd, const DeviceRingWire&) {
+    ::close(ring_fd);
+    ::close(flags_fd);
     throw Error(ErrorCode::Unavailable, "ipc: the publisher shares frames in CUDA device memory, and this build of "
                                         "nvcast has no CUDA (built without nvcc); publish host frames instead");
 }
 
-void DeviceRing::mark_ready(int, uint64_t) {}
 void DeviceRing::mark_released(int, uint64_t) noexcept {}
-uint64_t DeviceRing::ready_token(int) const { return 0; }
 uint64_t DeviceRing::released_token(int) const { return 0; }
 uint8_t* DeviceRing::data() const noexcept { return nullptr; }
-int DeviceRing::fd() const noexcept { return -1; }
+std::array<int, 2> DeviceRing::fds() const noexcept { return {-1, -1}; }
 const DeviceRingWire& DeviceRing::wire() const noexcept { return impl_->wire; }
 
 #endif

@@ -1,8 +1,9 @@
 // The frame channel's wire format (both ends are the same build on the same machine, so plain
 // structs; the version field still refuses a mismatched peer) and the ring's layout.
 //
-//   publisher -> subscriber: Hello (+ the ring's descriptor: a memfd for host frames, an exported
-//                            CUDA allocation for device frames) on connect, then Frame per picture, End.
+//   publisher -> subscriber: Hello (+ the ring's descriptors: a memfd for host frames; an exported
+//                            CUDA allocation and its flags' memfd for device frames) on connect,
+//                            then Frame per picture, End.
 //   subscriber -> publisher: Release when the last copy of a slot's frame is gone.
 //   A second subscriber gets Busy and is closed.
 #pragma once
@@ -19,7 +20,7 @@
 namespace nvcast::ipc {
 
 constexpr uint32_t kChannelMagic = 0x6e764652;  // "nvFR"
-constexpr uint32_t kChannelVersion = 2;
+constexpr uint32_t kChannelVersion = 3;
 
 enum class MessageType : uint32_t {
     Hello = 1, Frame = 2, Release = 3, End = 4, Busy = 5,  // frame channels (and End, Busy for both)
@@ -33,12 +34,11 @@ struct SlotLayout {
     uint64_t bytes = 0;  // one slot, rounded up to 4 KiB
 };
 
-// A ring in CUDA device memory: which GPU holds it, the exported allocation's size, and where in
-// it the per-slot flags lie (DeviceRing: 64-bit tokens the GPU writes in stream order).
+// A ring in CUDA device memory: which GPU holds it and the exported allocation's size (its
+// per-slot flags come as a second descriptor: DeviceRing).
 struct DeviceRingWire {
     uint8_t device_uuid[16] = {};
     uint64_t allocation_bytes = 0;
-    uint64_t flags_offset = 0;
 };
 
 struct HelloMessage {
@@ -63,7 +63,7 @@ struct FrameMessage {
     int32_t slot = 0;
     uint64_t sequence = 0;  // frames the publisher has sent to this subscriber before this one
     int64_t pts = 0;
-    uint64_t token = 0;     // device rings: the value the slot's flags take for this frame
+    uint64_t token = 0;     // device rings: the value the slot's `released` flag takes after this frame
 };
 
 struct ReleaseMessage {

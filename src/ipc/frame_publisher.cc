@@ -1,10 +1,10 @@
 // The publishing end of a frame channel (include/nvcast/ipc.h).
 #include <atomic>
-#include <chrono>
+#include <array>
 #include <cstring>
-#include <thread>
 
 #include "gpu/frame_transfer.h"
+#include "ipc/backoff.h"
 #include "ipc/device_ring.h"
 #include "ipc/frame_channel.h"
 #include "ipc/publisher_endpoint.h"
@@ -50,8 +50,16 @@ struct FramePublisher::State {
 
     bool greet(const SeqPacketSocket& s) {
         HelloMessage hello = hello_for(info, config.slots, layout);
-        if (on_device()) hello.device = device_ring.wire();
-        if (!s.send(&hello, sizeof hello, on_device() ? device_ring.fd() : ring.fd())) return false;
+        bool sent;
+        if (on_device()) {
+            hello.device = device_ring.wire();
+            const std::array<int, 2> fds = device_ring.fds();
+            sent = s.send(&hello, sizeof hello, fds);
+        } else {
+            const int fd = ring.fd();
+            sent = s.send(&hello, sizeof hello, {&fd, 1});
+        }
+        if (!sent) return false;
         sequence = 0;
         slot_held.assign(slot_held.size(), false);
         return true;
@@ -90,10 +98,9 @@ struct FramePublisher::State {
     // Device rings: the subscriber's GPU reads of the slot's last frame are over.
     void wait_for_release(int slot) {
         const size_t i = static_cast<size_t>(slot);
-        while (device_ring.released_token(slot) < release_due[i]) {
+        for (Backoff backoff; device_ring.released_token(slot) < release_due[i]; backoff.pause()) {
             if (interrupted) throw Error(ErrorCode::InvalidState, label() + ": interrupted while waiting for a slot");
             endpoint->pump(0);  // a subscriber that died never sets it: losing it clears release_due
-            std::this_thread::sleep_for(std::chrono::microseconds(20));
         }
     }
     bool has_free_slot() const { return endpoint->connected() && free_slot() >= 0; }
@@ -199,7 +206,6 @@ void FramePublisher::publish(const Frame& frame) {
         FrameMessage m;
         if (s.on_device()) {
             m.token = ++s.last_token;
-            s.device_ring.mark_ready(slot, m.token);
             s.slot_token[static_cast<size_t>(slot)] = m.token;
         }
         m.slot = slot;

@@ -1,13 +1,10 @@
 // The subscribing end of a frame channel: a FrameSource over the publisher's ring
 // (open_source("ipc:NAME")). Frames are views of the ring's slots; a slot goes back to the
 // publisher when the last copy of its frame is gone.
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstring>
 #include <mutex>
-#include <thread>
 
 #include "ipc/device_ring.h"
 #include "ipc/frame_channel.h"
@@ -106,56 +103,39 @@ private:
         Greeting g = await_publisher(channel_address(name_), label(), timeout_s_, interrupted_,
                                      "start one with `nvcast capture INPUT --publish " + name_ + "`");
         HelloMessage h;
-        if (g.hello.size() != sizeof h || g.fd < 0) {
-            if (g.fd >= 0) ::close(g.fd);
+        if (g.hello.size() != sizeof h)
             throw Error(ErrorCode::InvalidData, label() + ": the publisher does not speak this build's frame channel");
-        }
         std::memcpy(&h, g.hello.data(), sizeof h);
-        if (h.type != MessageType::Hello || h.magic != kChannelMagic || h.version != kChannelVersion) {
-            ::close(g.fd);
+        if (h.type != MessageType::Hello || h.magic != kChannelMagic || h.version != kChannelVersion)
             throw Error(ErrorCode::InvalidData, label() + ": the publisher speaks frame channel version " +
                                                     std::to_string(h.version) + ", this build " +
                                                     std::to_string(kChannelVersion));
-        }
         const SourceInfo info = source_info_from(h);
-        if (h.slots < 1 || h.slots > kMaxFrameSlots) {
-            ::close(g.fd);
+        if (h.slots < 1 || h.slots > kMaxFrameSlots)
             throw Error(ErrorCode::InvalidData, label() + ": the publisher announced " + std::to_string(h.slots) + " slots");
-        }
         if (!first && (info.width != info_.width || info.height != info_.height || info.format != info_.format ||
-                       info.memory != info_.memory)) {
-            ::close(g.fd);
+                       info.memory != info_.memory))
             throw Error(ErrorCode::InvalidData, label() + ": the publisher came back with " + format_of(info) +
                                                     " frames, the stream so far is " + format_of(info_));
-        }
+        const bool on_device = info.memory == MemoryType::Cuda;
+        if (g.fds.size() != (on_device ? 2u : 1u))
+            throw Error(ErrorCode::InvalidData, label() + ": the publisher's Hello came with " +
+                                                    std::to_string(g.fds.size()) + " descriptors");
         auto c = std::make_shared<Connection>();
         c->layout = h.layout;
         c->slots = h.slots;
         const size_t ring_bytes = h.layout.bytes * static_cast<size_t>(h.slots);
-        if (info.memory == MemoryType::Cuda) {
-            if (h.device.allocation_bytes < ring_bytes) {
-                ::close(g.fd);
+        if (on_device) {
+            if (h.device.allocation_bytes < ring_bytes)
                 throw Error(ErrorCode::InvalidData, label() + ": the publisher's device ring is smaller than its slots");
-            }
-            c->device_ring = DeviceRing::import(g.fd, h.device);
+            c->device_ring = DeviceRing::import(g.fds[0].release(), g.fds[1].release(), h.device);
         } else {
-            c->ring = SharedMemory::map(g.fd, ring_bytes);
+            c->ring = SharedMemory::map(g.fds[0].release(), ring_bytes);
         }
         c->socket = std::move(g.socket);
         connection_ = std::move(c);
         info_ = info;
         if (!first) log(LogLevel::Warn, label() + ": the publisher is back; going on");
-    }
-
-    void wait_until_ready(const FrameMessage& m) const {
-        const auto start = Clock::now();
-        while (connection_->device_ring.ready_token(m.slot) < m.token) {
-            if (interrupted_) return;
-            if (seconds_since(start) > timeout_s_)
-                throw Error(ErrorCode::Io, label() + ": frame " + std::to_string(m.sequence) + " was sent but its pixels "
-                                               "were not written within " + seconds_text(timeout_s_));
-            std::this_thread::sleep_for(std::chrono::microseconds(20));
-        }
     }
 
     Frame slot_frame(const FrameMessage& m) const {
@@ -166,8 +146,7 @@ private:
             data[p] = c.ring_data() + c.layout.bytes * static_cast<size_t>(m.slot) + c.layout.offset[p];
             pitch[p] = c.layout.pitch[p];
         }
-        // A FrameSource hands out finished frames: wait until the publisher's GPU writes are done.
-        if (c.device_ring.valid()) wait_until_ready(m);
+        // Published frames are complete (FramePublisher::publish()): nothing to wait for.
         // The lease holds the connection (socket and mapping) until the frame's last copy is gone.
         std::shared_ptr<Connection> owner = connection_;
         const int slot = m.slot;

@@ -144,7 +144,8 @@ private:
 
     bool greet(const SeqPacketSocket& s) {
         const PacketHelloMessage h = packet_hello_for(info_, config_.bitrate, config_.ring_bytes);
-        if (!s.send(&h, sizeof h, ring_.fd())) return false;
+        const int fd = ring_.fd();
+        if (!s.send(&h, sizeof h, {&fd, 1})) return false;
         written_ = done_ = 0;
         need_keyframe_ = true;
         behind_ = false;

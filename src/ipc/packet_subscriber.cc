@@ -100,22 +100,16 @@ private:
         Greeting g = await_publisher(packet_channel_address(name_), label(), timeout_s_, interrupted_,
                                      "start the encoder with the output ipc:" + name_);
         PacketHelloMessage h;
-        if (g.hello.size() != sizeof h || g.fd < 0) {
-            if (g.fd >= 0) ::close(g.fd);
+        if (g.hello.size() != sizeof h || g.fds.size() != 1)
             throw Error(ErrorCode::InvalidData, label() + ": the publisher does not speak this build's packet channel");
-        }
         std::memcpy(&h, g.hello.data(), sizeof h);
         if (h.type != MessageType::PacketHello || h.magic != kChannelMagic || h.version != kPacketChannelVersion ||
-            h.header_bytes > kMaxCodecHeaderBytes) {
-            ::close(g.fd);
+            h.header_bytes > kMaxCodecHeaderBytes)
             throw Error(ErrorCode::InvalidData, label() + ": the publisher speaks another packet channel version");
-        }
         StreamInfo info = stream_info_from(h);
-        if (!first && (info.codec != info_.codec || info.width != info_.width || info.height != info_.height)) {
-            ::close(g.fd);
+        if (!first && (info.codec != info_.codec || info.width != info_.width || info.height != info_.height))
             throw Error(ErrorCode::InvalidData, label() + ": the encoder came back with another codec or size");
-        }
-        SharedMemory ring = SharedMemory::map(g.fd, h.ring_bytes);
+        SharedMemory ring = SharedMemory::map(g.fds[0].release(), h.ring_bytes);
         std::lock_guard lock(mutex_);
         socket_ = std::move(g.socket);
         ring_ = std::move(ring);

@@ -74,21 +74,22 @@ SeqPacketSocket SeqPacketSocket::accept() const {
     return SeqPacketSocket(fd >= 0 ? fd : -1);
 }
 
-bool SeqPacketSocket::send(const void* data, size_t size, int pass_fd) const {
+bool SeqPacketSocket::send(const void* data, size_t size, std::span<const int> pass_fds) const {
     iovec iov{const_cast<void*>(data), size};
     msghdr msg{};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-    if (pass_fd >= 0) {
+    alignas(cmsghdr) char control[CMSG_SPACE(kMaxPassedFds * sizeof(int))];
+    if (pass_fds.size() > kMaxPassedFds) return false;
+    if (!pass_fds.empty()) {
         std::memset(control, 0, sizeof control);
         msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
+        msg.msg_controllen = CMSG_SPACE(pass_fds.size() * sizeof(int));
         cmsghdr* c = CMSG_FIRSTHDR(&msg);
         c->cmsg_level = SOL_SOCKET;
         c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+        c->cmsg_len = CMSG_LEN(pass_fds.size() * sizeof(int));
+        std::memcpy(CMSG_DATA(c), pass_fds.data(), pass_fds.size() * sizeof(int));
     }
     for (;;) {
         const ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
@@ -98,8 +99,8 @@ bool SeqPacketSocket::send(const void* data, size_t size, int pass_fd) const {
 }
 
 SeqPacketSocket::Received SeqPacketSocket::receive(void* data, size_t capacity, size_t& size, int timeout_ms,
-                                                   int* received_fd) const {
-    if (received_fd) *received_fd = -1;
+                                                   std::vector<OwnedFd>* received_fds) const {
+    if (received_fds) received_fds->clear();
     pollfd p{fd_, POLLIN, 0};
     int r;
     do r = ::poll(&p, 1, timeout_ms);
@@ -109,7 +110,7 @@ SeqPacketSocket::Received SeqPacketSocket::receive(void* data, size_t capacity, 
     msghdr msg{};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    alignas(cmsghdr) char control[CMSG_SPACE(kMaxPassedFds * sizeof(int))];
     msg.msg_control = control;
     msg.msg_controllen = sizeof control;
     ssize_t n;
@@ -119,10 +120,13 @@ SeqPacketSocket::Received SeqPacketSocket::receive(void* data, size_t capacity, 
     if (n <= 0) return Received::Closed;  // 0: orderly close; <0: reset
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-        int fd = -1;
-        std::memcpy(&fd, CMSG_DATA(c), sizeof(int));
-        if (received_fd && *received_fd < 0) *received_fd = fd;
-        else ::close(fd);
+        const size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < count; ++i) {
+            int fd = -1;
+            std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+            OwnedFd owned(fd);  // closed here unless the caller wants it
+            if (received_fds) received_fds->push_back(std::move(owned));
+        }
     }
     size = static_cast<size_t>(n);
     return Received::Message;

@@ -28,7 +28,7 @@ Greeting await_publisher(const std::string& address, const std::string& label, d
             g.hello.resize(kMaxMessageBytes);
             size_t n = 0;
             const int wait_ms = static_cast<int>(std::max(0.0, timeout_s - elapsed()) * 1000) + 100;
-            if (s->receive(g.hello.data(), g.hello.size(), n, wait_ms, &g.fd) == SeqPacketSocket::Received::Message) {
+            if (s->receive(g.hello.data(), g.hello.size(), n, wait_ms, &g.fds) == SeqPacketSocket::Received::Message) {
                 g.hello.resize(n);
                 MessageType type{};
                 if (n >= sizeof type) std::memcpy(&type, g.hello.data(), sizeof type);

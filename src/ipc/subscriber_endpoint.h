@@ -1,5 +1,5 @@
 // The subscribing side of a channel: finding the publisher (waiting for it to start or to come
-// back) and taking its Hello, with the descriptor that rides along.
+// back) and taking its Hello, with the descriptors that ride along.
 #pragma once
 
 #include <atomic>
@@ -13,7 +13,7 @@ namespace nvcast::ipc {
 struct Greeting {
     SeqPacketSocket socket;
     std::vector<char> hello;  // the publisher's first message
-    int fd = -1;              // the descriptor that came with it (owned by the caller), -1 if none
+    std::vector<OwnedFd> fds; // the descriptors that came with it (closed unless taken)
 };
 
 // Connects to `address` and reads its first message, retrying until timeout_s has passed.
