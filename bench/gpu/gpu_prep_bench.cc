@@ -1,7 +1,8 @@
 // GPU frame preparation benchmark: each kernel at 1080p, 4K and 8K as achieved bandwidth
 // (bytes read + written per frame / time) against the device-to-device copy bandwidth
-// measured in the same run, the per-frame time of a 4K HDR -> SDR NV12 chain, and the
-// speed-up over the C++ reference on this machine's cores. Prints a Markdown table.
+// measured in the same run, the per-frame time of 4K HDR -> SDR NV12 (at 4K, and at 1080p both as
+// the two-step chain and as the fused kernel), and the speed-up over the C++ reference on this
+// machine's cores. Prints a Markdown table.
 //
 //   gpu_prep_bench [--quick]
 #include <cuda_runtime.h>
@@ -114,16 +115,18 @@ struct Size {
     int w, h;
 };
 
-// Times `iters` conversions rotating over `n` input frames (so small frames do not sit in L2).
-float time_gpu(FrameConverter& conv, std::vector<Frame>& ins, Frame& out, int iters, cudaStream_t s) {
+// Times `iters` calls of convert(input, stream), rotating over `n` input frames (so small frames
+// do not sit in L2).
+template <typename Convert>
+float time_gpu_calls(Convert&& convert, std::vector<Frame>& ins, int iters, cudaStream_t s) {
     cudaEvent_t e0, e1;
     cudaEventCreate(&e0);
     cudaEventCreate(&e1);
-    for (int i = 0; i < 3; ++i) conv.convert(ins[static_cast<size_t>(i) % ins.size()], out, s);
+    for (int i = 0; i < 3; ++i) convert(ins[static_cast<size_t>(i) % ins.size()], s);
     std::vector<float> per;
     for (int rep = 0; rep < 5; ++rep) {
         cudaEventRecord(e0, s);
-        for (int i = 0; i < iters; ++i) conv.convert(ins[static_cast<size_t>(i) % ins.size()], out, s);
+        for (int i = 0; i < iters; ++i) convert(ins[static_cast<size_t>(i) % ins.size()], s);
         cudaEventRecord(e1, s);
         CHECK(cudaEventSynchronize(e1));
         float t = 0;
@@ -132,6 +135,10 @@ float time_gpu(FrameConverter& conv, std::vector<Frame>& ins, Frame& out, int it
     }
     CHECK(cudaGetLastError());
     return median(per);
+}
+
+float time_gpu(FrameConverter& conv, std::vector<Frame>& ins, Frame& out, int iters, cudaStream_t s) {
+    return time_gpu_calls([&](const Frame& in, cudaStream_t st) { conv.convert(in, out, st); }, ins, iters, s);
 }
 
 float time_cpu(FrameConverter& conv, const Frame& in, Frame& out, int iters) {
@@ -221,20 +228,36 @@ int main(int argc, char** argv) {
             std::fflush(stdout);
         }
 
-    // 4K HDR -> SDR chain: P010 PQ 4K -> NV12 SDR 4K (one fused kernel) and -> NV12 1080p (+ scale).
-    for (int down : {1, 2}) {
-        std::vector<Frame> ins;
-        for (int i = 0; i < 4; ++i) {
-            ins.push_back(device_frame(PixelFormat::P010, 3840, 2160, static_cast<uint32_t>(i)));
-            ins.back().color = {ColorPrimaries::BT2020, TransferCharacteristics::PQ, MatrixCoefficients::BT2020_NCL,
-                                ColorRange::Limited};
-        }
-        Frame out = device_frame(PixelFormat::NV12, 3840 / down, 2160 / down, 7);
-        FrameConverter conv(tm);
-        const float ms = time_gpu(conv, ins, out, quick ? 5 : 50, s);
-        std::printf("\n4K HDR (P010 PQ, BT.2020) -> SDR NV12 %s, BT.2390 EETF: %.3f ms/frame (%.0f frames/s)\n",
-                    down == 1 ? "4K" : "1080p (tone map at 4K, then bicubic scale)", ms, 1000.0 / ms);
+    // 4K HDR -> SDR: P010 PQ 4K -> NV12 SDR 4K (one tone-map kernel), and -> NV12 1080p both as the
+    // chain (tone map at 4K into an NV12 frame, then the bicubic scaler: two conversions) and as
+    // one conversion with ConvertOptions::fuse_tone_map_and_scale (the fused kernel).
+    std::vector<Frame> hdr;
+    for (int i = 0; i < 4; ++i) {
+        hdr.push_back(device_frame(PixelFormat::P010, 3840, 2160, static_cast<uint32_t>(i)));
+        hdr.back().color = {ColorPrimaries::BT2020, TransferCharacteristics::PQ, MatrixCoefficients::BT2020_NCL,
+                            ColorRange::Limited};
     }
+    const int hdr_iters = quick ? 5 : 50;
+    Frame sdr_4k = device_frame(PixelFormat::NV12, 3840, 2160, 7);
+    Frame sdr_1080p = device_frame(PixelFormat::NV12, 1920, 1080, 8);
+    ConvertOptions fuse = tm;
+    fuse.fuse_tone_map_and_scale = true;
+    FrameConverter tone_map(tm), fused(fuse), scale(bicubic);
+    const float ms_4k = time_gpu(tone_map, hdr, sdr_4k, hdr_iters, s);
+    const float ms_chain = time_gpu_calls(
+        [&](const Frame& in, cudaStream_t st) {
+            tone_map.convert(in, sdr_4k, st);
+            scale.convert(sdr_4k, sdr_1080p, st);
+        },
+        hdr, hdr_iters, s);
+    const float ms_fused = time_gpu(fused, hdr, sdr_1080p, hdr_iters, s);
+    const char* what = "4K HDR (P010 PQ, BT.2020) -> SDR NV12";
+    std::printf("\n%s 4K, BT.2390 EETF: %.3f ms/frame (%.0f frames/s)\n", what, ms_4k, 1000.0 / ms_4k);
+    std::printf("\n%s 1080p (tone map at 4K, then bicubic scale), BT.2390 EETF: %.3f ms/frame (%.0f frames/s)\n", what,
+                ms_chain, 1000.0 / ms_chain);
+    std::printf("\n%s 1080p (fused: tone map + bicubic scale in one kernel), BT.2390 EETF: %.3f ms/frame (%.0f frames/s, "
+                "%.2fx the chain's speed)\n",
+                what, ms_fused, 1000.0 / ms_fused, ms_chain / ms_fused);
     cudaStreamDestroy(s);
     return 0;
 }

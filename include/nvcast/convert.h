@@ -49,6 +49,11 @@ struct ConvertOptions {
     // convert(in, target) on a host frame: when a CUDA device is usable, upload the frame, run the
     // kernels and download the result (the call then waits for the GPU); otherwise run the CPU reference.
     bool gpu_for_host_frames = false;
+    // Device frames, HDR -> SDR with a downscale: tone map and scale in one kernel instead of two.
+    // Same output, bit for bit; it moves less memory but tone maps each block's halo again, so
+    // while tone mapping is arithmetic-bound it is slower (H200, 4K -> 1080p: 0.554 against the
+    // chain's 0.428 ms; BENCHMARKS.md). Off by default for that reason.
+    bool fuse_tone_map_and_scale = false;
 };
 
 // What the output should be; width/height 0 keep the input size. Colour fields left

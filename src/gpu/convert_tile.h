@@ -257,15 +257,9 @@ NVCAST_HD void store_tile(const PlaneSet& d, PixelFormat df, const ConvertParams
     }
 }
 
-// One tile, source and destination formats given at run time (C++ reference) or as template
-// constants (kernels: SF/DF >= 0 are PixelFormat values).
-template <int SF = -1, int DF = -1>
-NVCAST_HD void convert_tile(const PlaneSet& s, const PlaneSet& d, const ConvertParams& p, int tx, int ty) {
-    const PixelFormat sf = SF >= 0 ? static_cast<PixelFormat>(SF) : s.format;
-    const PixelFormat df = DF >= 0 ? static_cast<PixelFormat>(DF) : d.format;
-    const int x0 = tx * kTileW, y0 = ty * kTileH;
-    float c[kTileH][kTileW][3];
-    load_tile(s, sf, p, x0, y0, c);
+// The per-pixel step between load_tile and store_tile: source components -> R'G'B', tone mapped
+// where asked. Shared with the fused tone-map-and-scale kernel (tone_scale.h).
+NVCAST_HD void transform_tile(const ConvertParams& p, float (&c)[kTileH][kTileW][3]) {
     NVCAST_UNROLL
     for (int r = 0; r < kTileH; ++r)
         NVCAST_UNROLL
@@ -276,6 +270,18 @@ NVCAST_HD void convert_tile(const PlaneSet& s, const PlaneSet& d, const ConvertP
             }
             if (p.tonemap) tonemap_pixel(p, c[r][i]);
         }
+}
+
+// One tile, source and destination formats given at run time (C++ reference) or as template
+// constants (kernels: SF/DF >= 0 are PixelFormat values).
+template <int SF = -1, int DF = -1>
+NVCAST_HD void convert_tile(const PlaneSet& s, const PlaneSet& d, const ConvertParams& p, int tx, int ty) {
+    const PixelFormat sf = SF >= 0 ? static_cast<PixelFormat>(SF) : s.format;
+    const PixelFormat df = DF >= 0 ? static_cast<PixelFormat>(DF) : d.format;
+    const int x0 = tx * kTileW, y0 = ty * kTileH;
+    float c[kTileH][kTileW][3];
+    load_tile(s, sf, p, x0, y0, c);
+    transform_tile(p, c);
     store_tile(d, df, p, x0, y0, c);
 }
 

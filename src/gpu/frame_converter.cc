@@ -1,8 +1,9 @@
-// FrameConverter: validation, planning (convert / scale / copy steps) and dispatch to the
-// CUDA kernels (device frames) or the C++ references (host frames).
+// FrameConverter: validation, planning (convert / scale / copy steps, or the fused tone map +
+// scale kernel) and dispatch to the CUDA kernels (device frames) or the C++ references (host frames).
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 
@@ -12,6 +13,7 @@
 #include "gpu/reference.h"
 #include "gpu/scale_filter.h"
 #include "gpu/tone_lut_tables.h"
+#include "gpu/tone_scale.h"
 #include "nvcast/convert.h"
 #include "nvcast/error.h"
 #if NVCAST_HAVE_GPU_KERNELS
@@ -226,42 +228,81 @@ public:
 #endif
     }
 
-    void run_scale(const Frame& in, const Frame& out, void* stream) {
-        const bool device = in.memory() == MemoryType::Cuda;
-        const FormatInfo& info = format_info(in.format());
-        gpu::ScalePlane planes[3];
+    // The scale step from a `format` frame of src_w x src_h to `out`: plane geometry and filter
+    // tables (device copies for device frames); the source pointers are left to the caller.
+    void describe_scale(PixelFormat format, int src_w, int src_h, const Frame& out, bool device,
+                        gpu::ScalePlane (&planes)[3]) {
+        const FormatInfo& info = format_info(format);
         for (int p = 0; p < info.planes; ++p) {
             gpu::ScalePlane& sp = planes[p];
             const int sx = p == 0 ? 0 : info.chroma_shift_x, sy = p == 0 ? 0 : info.chroma_shift_y;
-            sp.src = in.data(p);
-            sp.src_pitch = in.pitch(p);
-            sp.src_w = (in.width() + (1 << sx) - 1) >> sx;
-            sp.src_h = (in.height() + (1 << sy) - 1) >> sy;
+            sp.src_w = (src_w + (1 << sx) - 1) >> sx;
+            sp.src_h = (src_h + (1 << sy) - 1) >> sy;
             sp.dst = out.data(p);
             sp.dst_pitch = out.pitch(p);
             sp.dst_w = (out.width() + (1 << sx) - 1) >> sx;
             sp.dst_h = (out.height() + (1 << sy) - 1) >> sy;
             sp.comps = (p == 1 && info.semi_planar) ? 2 : 1;
-            sp.layout = gpu::layout_of(in.format());
+            sp.layout = gpu::layout_of(format);
             sp.fx = table(sp.src_w, sp.dst_w, device);
             sp.fy = table(sp.src_h, sp.dst_h, device);
-            if (device) {  // rows one block of output rows reads (from the host copy of the table)
-                const gpu::HostFilterTable& ty = tables.at(std::make_tuple(sp.src_h, sp.dst_h, static_cast<int>(options.filter))).host;
-                for (int oy0 = 0; oy0 < sp.dst_h; oy0 += gpu::kScaleBlockRows) {
-                    const int oy_last = std::min(oy0 + gpu::kScaleBlockRows, sp.dst_h) - 1;
-                    sp.span_y = std::max(sp.span_y, ty.start[static_cast<size_t>(oy_last)] + ty.taps -
-                                                        ty.start[static_cast<size_t>(oy0)]);
-                }
-            }
+            if (device)  // rows one block of output rows reads (from the host copy of the table)
+                sp.span_y = gpu::group_rows_span(
+                    tables.at(std::make_tuple(sp.src_h, sp.dst_h, static_cast<int>(options.filter))).host);
+        }
+    }
+
+    void run_scale(const Frame& in, const Frame& out, void* stream) {
+        const bool device = in.memory() == MemoryType::Cuda;
+        const int count = format_info(in.format()).planes;
+        gpu::ScalePlane planes[3];
+        describe_scale(in.format(), in.width(), in.height(), out, device, planes);
+        for (int p = 0; p < count; ++p) {
+            planes[p].src = in.data(p);
+            planes[p].src_pitch = in.pitch(p);
         }
         if (!device) {
-            gpu::scale_reference(planes, info.planes, threads());
+            gpu::scale_reference(planes, count, threads());
             return;
         }
 #if NVCAST_HAVE_GPU_KERNELS
-        gpu::launch_scale(planes, info.planes, stream);
+        gpu::launch_scale(planes, count, stream);
 #else
         (void)stream;
+#endif
+    }
+
+    // Fused tone map + scale plans (tone_scale.h), by formats and sizes; the filter is fixed.
+    std::map<std::tuple<int, int, int, int, int, int>, std::optional<gpu::ToneScaleTiling>> tone_scale_plans;
+
+    std::optional<gpu::ToneScaleTiling> tone_scale_tiling(const Frame& in, const Frame& out) {
+        const auto key = std::make_tuple(static_cast<int>(in.format()), static_cast<int>(out.format()), in.width(),
+                                         in.height(), out.width(), out.height());
+        auto it = tone_scale_plans.find(key);
+        if (it == tone_scale_plans.end())
+            it = tone_scale_plans
+                     .emplace(key, gpu::plan_tone_scale(in.format(), out.format(), in.width(), in.height(),
+                                                        out.width(), out.height(), options.filter))
+                     .first;
+        return it->second;
+    }
+
+    // The chain "convert (tone map) at the input size into out's format, then scale" as one kernel.
+    void run_tone_scale(const Frame& in, const Frame& out, const gpu::ConvertParams& params,
+                        const gpu::ToneScaleTiling& tiling, void* stream) {
+#if NVCAST_HAVE_GPU_KERNELS
+        gpu::ToneScaleJob job;
+        job.src = planes_of(in);
+        job.params = params;
+        job.params.luts = device_tone_luts(params);
+        gpu::ScalePlane planes[3];
+        describe_scale(out.format(), in.width(), in.height(), out, true, planes);
+        job.planes[0] = planes[0];
+        job.planes[1] = planes[1];
+        job.tiling = tiling;
+        gpu::launch_tone_scale(job, stream);
+#else
+        (void)in, (void)out, (void)params, (void)tiling, (void)stream;
 #endif
     }
 
@@ -425,6 +466,13 @@ void FrameConverter::convert(const Frame& in, Frame& out, void* stream) {
         throw Error(ErrorCode::InvalidArgument, "converting a " + size_text(in.width(), in.height()) + " " +
                                                     std::string(to_string(in.format())) +
                                                     " frame to 4:2:0 before scaling needs an even input size");
+    // Device frames, when asked: one fused kernel where plan_tone_scale accepts the pair and sizes.
+    if (in.memory() == MemoryType::Cuda && params.tonemap && m.options.fuse_tone_map_and_scale) {
+        if (const auto tiling = m.tone_scale_tiling(in, out)) {
+            m.run_tone_scale(in, out, params, *tiling, stream);
+            return;
+        }
+    }
     Frame tmp = m.pool(in.memory()).frame(out.format(), in.width(), in.height());
     m.run_convert(in, tmp, params, stream);
     m.run_scale(tmp, out, stream);

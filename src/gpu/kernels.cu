@@ -90,7 +90,7 @@ __global__ void scale_kernel_separable(ScaleJob job, int span) {
         } else {
             for (int j = 0; j < taps_y; ++j) acc += wy[j] * hsum[(c * span + base + j) * kScaleBlockCols + threadIdx.x];
         }
-        scale_write(p, ox, oy, c, quantize(acc, 1.0f, 0.0f, (1 << p.layout.depth) - 1));
+        scale_write(p, ox, oy, c, scaled_code(p, acc));
     }
 }
 

@@ -48,9 +48,10 @@ HostFilterTable make_filter_table(int in_size, int out_size, ScaleFilter filter)
                 w.push_back(k);
             }
         }
-        // Drop zero weights at both ends, then normalise.
+        // Drop zero weights at the end, then normalise. Leading zeros stay: dropping them would move
+        // this row's start past the next row's, and the kernels load a block of rows from its
+        // first row's start on.
         size_t b = 0, e = w.size();
-        while (b < e && w[b] == 0.0) ++b;
         while (e > b && w[e - 1] == 0.0) --e;
         if (b == e) {  // cannot happen for valid kernels; keep the nearest sample
             w.assign(1, 1.0);
@@ -73,6 +74,16 @@ HostFilterTable make_filter_table(int in_size, int out_size, ScaleFilter filter)
             t.weights[static_cast<size_t>(o) * t.taps + i] = static_cast<float>(w[i]);
     }
     return t;
+}
+
+int group_rows_span(const HostFilterTable& t) {
+    const int out = static_cast<int>(t.start.size());
+    int span = 0;
+    for (int o0 = 0; o0 < out; o0 += kScaleBlockRows) {
+        const int last = std::min(o0 + kScaleBlockRows, out) - 1;
+        span = std::max(span, t.start[static_cast<size_t>(last)] + t.taps - t.start[static_cast<size_t>(o0)]);
+    }
+    return span;
 }
 
 }  // namespace nvcast::gpu

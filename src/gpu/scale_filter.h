@@ -20,6 +20,10 @@ struct HostFilterTable {
 // signal before decimation; Area weights each source sample by its overlap with the output's footprint.
 HostFilterTable make_filter_table(int in_size, int out_size, ScaleFilter filter);
 
+// Most source rows that one group of kScaleBlockRows output rows reads (groups start at multiples of
+// kScaleBlockRows): the rows of horizontal sums a block of the separable kernels keeps.
+int group_rows_span(const HostFilterTable& t);
+
 // The continuous kernels (exposed for tests).
 double bilinear_kernel(double t);
 double bicubic_kernel(double t);  // Catmull-Rom (Keys a = -0.5)

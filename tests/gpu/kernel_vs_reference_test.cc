@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "device_frames.h"
 #include "gpu_test_util.h"
 #include "nvcast/convert.h"
 
@@ -29,45 +30,9 @@ const PixelFormat kAll[] = {PixelFormat::NV12,    PixelFormat::I420, PixelFormat
                             PixelFormat::I420_10, PixelFormat::I444_10, PixelFormat::BGRA, PixelFormat::RGBA,
                             PixelFormat::RGB24,   PixelFormat::X2RGB10};
 
-// A device frame with its own allocation; `extra_pitch` pads rows beyond the 256-byte rounding.
-Frame device_frame(PixelFormat f, int w, int h, int extra_pitch = 0) {
-    std::array<int, Frame::kMaxPlanes> pitch{};
-    std::array<size_t, Frame::kMaxPlanes> offset{};
-    size_t total = 0;
-    for (int p = 0; p < format_info(f).planes; ++p) {
-        pitch[p] = static_cast<int>((plane_row_bytes(f, w, p) + 255) / 256 * 256) + extra_pitch;
-        offset[p] = total;
-        total += static_cast<size_t>(pitch[p]) * plane_rows(f, h, p);
-    }
-    void* base = nullptr;
-    if (cudaMalloc(&base, total) != cudaSuccess) return Frame();
-    cudaMemset(base, 0xA5, total);  // poison
-    std::shared_ptr<void> owner(base, [](void* p) { cudaFree(p); });
-    std::array<uint8_t*, Frame::kMaxPlanes> data{};
-    for (int p = 0; p < format_info(f).planes; ++p) data[p] = static_cast<uint8_t*>(base) + offset[p];
-    return Frame::wrap(f, w, h, MemoryType::Cuda, data, pitch, owner);
-}
-
-void copy_planes(const Frame& src, Frame& dst, cudaMemcpyKind kind) {
-    for (int p = 0; p < src.plane_count(); ++p)
-        ASSERT_EQ(cudaMemcpy2D(dst.data(p), dst.pitch(p), src.data(p), src.pitch(p), plane_row_bytes(src.format(), src.width(), p),
-                               plane_rows(src.format(), src.height(), p), kind),
-                  cudaSuccess);
-}
-
-Frame upload(const Frame& host, int extra_pitch = 0) {
-    Frame d = device_frame(host.format(), host.width(), host.height(), extra_pitch);
-    copy_planes(host, d, cudaMemcpyHostToDevice);
-    d.color = host.color;
-    return d;
-}
-
-Frame download(const Frame& dev) {
-    Frame h = Frame::allocate(dev.format(), dev.width(), dev.height());
-    copy_planes(dev, h, cudaMemcpyDeviceToHost);
-    h.color = dev.color;
-    return h;
-}
+using test::device_frame;
+using test::download;
+using test::upload;
 
 Frame poisoned_host(PixelFormat f, int w, int h) {
     Frame out = Frame::allocate(f, w, h);

@@ -42,6 +42,26 @@ TEST(ScaleFilterTable, RowsSumToOneAndStayNearTheirCentre) {
     EXPECT_NEAR(gpu::bicubic_kernel(0.5), 0.5625, 1e-12);  // (-1 + 9 + 9 - 1) / 16 for a=-0.5
 }
 
+// The kernels load one block of output rows from start[first row] on: a row whose taps began
+// earlier would read before the loaded rows (seen once for 1080 -> 2040, where an interpolating
+// row dropped a leading zero weight).
+TEST(ScaleFilterTable, StartsNeverGoBackSoABlockOfRowsCoversItsTaps) {
+    for (ScaleFilter f : kFilters)
+        for (auto [in, out] : {std::pair{1080, 2040}, {1080, 2160}, {540, 1080}, {720, 1080}, {1920, 1280},
+                               {3840, 1920}, {1366, 684}, {3, 7}, {2, 9}}) {
+            const gpu::HostFilterTable t = gpu::make_filter_table(in, out, f);
+            const int span = gpu::group_rows_span(t);
+            for (int o = 1; o < out; ++o)
+                ASSERT_GE(t.start[static_cast<size_t>(o)], t.start[static_cast<size_t>(o - 1)])
+                    << to_string(f) << " " << in << "->" << out << " o=" << o;
+            for (int o = 0; o < out; ++o) {
+                const int first_row = o / gpu::kScaleBlockRows * gpu::kScaleBlockRows;
+                ASSERT_LE(t.start[static_cast<size_t>(o)] + t.taps - t.start[static_cast<size_t>(first_row)], span)
+                    << to_string(f) << " " << in << "->" << out << " o=" << o;
+            }
+        }
+}
+
 TEST(Scaling, FlatFieldsStayFlatInEveryFormatAndFilter) {
     for (PixelFormat f : kPlanar)
         for (ScaleFilter filter : kFilters) {
