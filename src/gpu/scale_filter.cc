@@ -51,16 +51,11 @@ HostFilterTable make_filter_table(int in_size, int out_size, ScaleFilter filter)
         // Drop zero weights at the end, then normalise. Leading zeros stay: dropping them would move
         // this row's start past the next row's, and the kernels load a block of rows from its
         // first row's start on.
-        size_t b = 0, e = w.size();
-        while (e > b && w[e - 1] == 0.0) --e;
-        if (b == e) {  // cannot happen for valid kernels; keep the nearest sample
+        while (!w.empty() && w.back() == 0.0) w.pop_back();
+        if (w.empty()) {  // cannot happen for valid kernels; keep the nearest sample
             w.assign(1, 1.0);
             first = std::clamp(static_cast<int>(std::lround((o + 0.5) * ratio - 0.5)), 0, in_size - 1);
-            b = 0;
-            e = 1;
         }
-        w = std::vector<double>(w.begin() + static_cast<long>(b), w.begin() + static_cast<long>(e));
-        first += static_cast<int>(b);
         double sum = 0.0;
         for (double v : w) sum += v;
         for (double& v : w) v /= sum;
