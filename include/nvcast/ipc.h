@@ -1,9 +1,10 @@
 // Frames between processes without copies: a publisher process shares a ring of frame buffers
 // once (host frames: a memfd; CUDA frames: a virtual-memory allocation exported as a file
 // descriptor, with a flag per slot that the subscriber's GPU sets when its reads are done), passed
-// over a Unix socket; then per frame only a small message (slot, sequence, pts) travels. The subscriber maps the ring once and hands the
-// slots out as frames (always the same addresses, so an encoder registers each buffer once),
-// returning each slot (a credit) when the last copy of its frame is gone.
+// over a Unix socket; then per frame only a small message (slot, sequence, pts) travels. The
+// subscriber maps the ring once and hands the slots out as frames (always the same addresses, so
+// an encoder registers each buffer once), returning each slot (a credit) when the last copy of
+// its frame is gone.
 //
 //   publisher:   FramePublisher pub({"cam0"}, source->info());
 //                for (;;) { Frame& f = pub.next_buffer(); if (!source->read(f)) break; pub.publish(f); }

@@ -48,8 +48,8 @@ struct ToneScaleJob {
 constexpr size_t kToneScaleSharedBudget = 72 * 1024;
 
 // The fused kernel's tiling for this conversion, or nothing where the chain must run instead: a
-// format pair the kernel is not built for, the same size, upscaling on either axis (the footprint
-// rule below relies on filter starts that never decrease), or no tile whose footprint fits the budget.
+// format pair the kernel is not built for, the same size, upscaling on either axis (not built for:
+// the tests and the benchmark cover downscaling), or no tile whose footprint fits the budget.
 std::optional<ToneScaleTiling> plan_tone_scale(PixelFormat src, PixelFormat dst, int src_w, int src_h, int dst_w,
                                                int dst_h, ScaleFilter filter);
 
@@ -59,7 +59,8 @@ struct ToneScaleWindow {
 };
 
 // Source samples [lo, hi] that outputs first..last read on one axis, clamped to the plane (the
-// scaler clamps the same way). Downscaling, starts never decrease, so the two ends bound them all.
+// scaler clamps the same way). Filter starts never decrease (make_filter_table), so the two ends
+// bound them all.
 NVCAST_HD void tap_range(const FilterTable& t, int first, int last, int size, int& lo, int& hi) {
     lo = clamp_to(t.start[first], 0, size - 1);
     hi = clamp_to(t.start[last] + t.taps - 1, 0, size - 1);

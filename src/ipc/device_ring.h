@@ -3,7 +3,7 @@
 // imports and maps once. Each slot has a 64-bit `released` flag that the subscriber's GPU writes
 // in stream order (cuStreamWriteValue64) once its reads of the slot's frame are done; the
 // publisher does not overwrite the slot before. The flags live in a small shared host page (a
-// memfd, passed beside the allocation and registered with CUDA in both processes), so the
+// memfd, passed beside the allocation, which the subscriber registers with CUDA), so the
 // publisher reads them with a plain load: no CUDA call, copy or synchronisation per frame. Each
 // frame sent through a slot has a token larger than any before it, so "flag >= token" means done,
 // whoever wrote last, and a peer that died leaves nothing to clean up: no event, semaphore or
@@ -35,8 +35,8 @@ public:
     DeviceRing(DeviceRing&&) noexcept;
     DeviceRing& operator=(DeviceRing&&) noexcept;
 
-    // The publisher: `bytes` of frame slots (and the flags after them) on the calling thread's
-    // current CUDA device.
+    // The publisher: `bytes` of frame slots on the calling thread's current CUDA device, and the
+    // flags page.
     static DeviceRing create(size_t bytes);
     // The subscriber: maps the allocation `ring_fd` exports and the flags page `flags_fd` (taking
     // both descriptors) on the device `wire` names. Error(Unavailable) when this process does not
