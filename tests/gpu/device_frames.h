@@ -1,5 +1,5 @@
 // Device frames for the kernel tests: allocation (poisoned, so unwritten samples show up as
-// differences) and copies to and from host frames.
+// differences) and copies to and from host frames; the fixture every kernel test starts from.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,8 +7,10 @@
 #include <cuda_runtime.h>
 
 #include <array>
+#include <cstdlib>
 #include <memory>
 
+#include "nvcast/convert.h"
 #include "nvcast/frame.h"
 
 namespace nvcast::test {
@@ -52,5 +54,22 @@ inline Frame download(const Frame& dev) {
     h.color = dev.color;
     return h;
 }
+
+// NVCAST_GPU_TEST_SMALL=1 (used under compute-sanitizer): tests shrink or leave out their large frames.
+inline bool small_run() { return std::getenv("NVCAST_GPU_TEST_SMALL") != nullptr; }
+
+// A kernel test: skipped where no CUDA device is usable, with a stream of its own.
+class GpuStreamTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!FrameConverter::gpu_available()) GTEST_SKIP() << FrameConverter::describe_gpu();
+        ASSERT_EQ(cudaStreamCreate(&stream_), cudaSuccess);
+    }
+    void TearDown() override {
+        if (stream_) cudaStreamDestroy(stream_);
+    }
+
+    cudaStream_t stream_ = nullptr;
+};
 
 }  // namespace nvcast::test

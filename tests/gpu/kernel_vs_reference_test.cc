@@ -8,7 +8,6 @@
 #include <cuda_runtime.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 
 #include "device_frames.h"
@@ -20,8 +19,7 @@ namespace {
 
 #define CUDA_OK(x) ASSERT_EQ((x), cudaSuccess) << #x
 
-// NVCAST_GPU_TEST_SMALL=1 (used under compute-sanitizer) shrinks the large frames.
-bool small_run() { return std::getenv("NVCAST_GPU_TEST_SMALL") != nullptr; }
+using test::small_run;
 int big_w() { return small_run() ? 320 : 1920; }
 int big_h() { return small_run() ? 180 : 1080; }
 int even(int v) { return v / 2 * 2; }
@@ -41,16 +39,8 @@ Frame poisoned_host(PixelFormat f, int w, int h) {
     return out;
 }
 
-class KernelTest : public ::testing::Test {
+class KernelTest : public test::GpuStreamTest {
 protected:
-    void SetUp() override {
-        if (!FrameConverter::gpu_available()) GTEST_SKIP() << FrameConverter::describe_gpu();
-        ASSERT_EQ(cudaStreamCreate(&stream_), cudaSuccess);
-    }
-    void TearDown() override {
-        if (stream_) cudaStreamDestroy(stream_);
-    }
-
     // Runs one conversion on both paths; returns max |GPU - CPU| (or 1000 on a broken run).
     int compare(const Frame& host_in, PixelFormat out_format, int w, int h, const ColorDescription& out_color,
                 const ConvertOptions& options, int extra_pitch = 0) {
@@ -68,8 +58,6 @@ protected:
         EXPECT_EQ(dev_out.color, host_out.color);
         return test::max_abs_diff(download(dev_out), host_out);
     }
-
-    cudaStream_t stream_ = nullptr;
 };
 
 Frame random_frame(PixelFormat f, int w, int h, uint32_t seed) {

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -19,8 +18,6 @@
 namespace nvcast {
 namespace {
 
-// NVCAST_GPU_TEST_SMALL=1 (used under compute-sanitizer) leaves out the 4K frame.
-bool small_run() { return std::getenv("NVCAST_GPU_TEST_SMALL") != nullptr; }
 
 struct Case {
     int src_w, src_h, dst_w, dst_h;
@@ -35,16 +32,8 @@ Frame hdr_frame(int w, int h, uint32_t seed) {
     return f;
 }
 
-class ToneScaleTest : public ::testing::Test {
+class ToneScaleTest : public test::GpuStreamTest {
 protected:
-    void SetUp() override {
-        if (!FrameConverter::gpu_available()) GTEST_SKIP() << FrameConverter::describe_gpu();
-        ASSERT_EQ(cudaStreamCreate(&stream_), cudaSuccess);
-    }
-    void TearDown() override {
-        if (stream_) cudaStreamDestroy(stream_);
-    }
-
     // The GPU chain the fused kernel replaces, as two conversions: tone map into NV12 at the input
     // size, then scale NV12 -> NV12 with the same filter.
     Frame chain(const Frame& dev_in, int w, int h, const ConvertOptions& o) {
@@ -59,8 +48,6 @@ protected:
         EXPECT_EQ(cudaStreamSynchronize(stream_), cudaSuccess);
         return test::download(out);
     }
-
-    cudaStream_t stream_ = nullptr;
 };
 
 TEST_F(ToneScaleTest, FusedEqualsTheChainAndTheReference) {
@@ -73,7 +60,7 @@ TEST_F(ToneScaleTest, FusedEqualsTheChainAndTheReference) {
         {1280, 720, 640, 360, ScaleFilter::Area, ToneCurve::Clip},
         {1280, 720, 1280, 360, ScaleFilter::Bicubic, ToneCurve::Bt2390},  // one axis only
     };
-    if (!small_run()) cases.insert(cases.begin(), {3840, 2160, 1920, 1080, ScaleFilter::Bicubic, ToneCurve::Bt2390});
+    if (!test::small_run()) cases.insert(cases.begin(), {3840, 2160, 1920, 1080, ScaleFilter::Bicubic, ToneCurve::Bt2390});
     int worst_chain = 0, worst_ref = 0;
     uint32_t seed = 40;
     for (const Case& c : cases) {
