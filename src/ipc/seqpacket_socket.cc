@@ -113,9 +113,12 @@ SeqPacketSocket::Received SeqPacketSocket::receive(void* data, size_t capacity, 
     alignas(cmsghdr) char control[CMSG_SPACE(kMaxPassedFds * sizeof(int))];
     msg.msg_control = control;
     msg.msg_controllen = sizeof control;
+    // A peer that closed with messages of ours unread leaves ECONNRESET, which Linux reports once and
+    // ahead of the messages that peer sent before closing (its End): read on to take them.
     ssize_t n;
+    int resets = 0;
     do n = ::recvmsg(fd_, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-    while (n < 0 && errno == EINTR);
+    while (n < 0 && (errno == EINTR || (errno == ECONNRESET && resets++ == 0)));
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return Received::Timeout;
     if (n <= 0) return Received::Closed;  // 0: orderly close; <0: reset
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {

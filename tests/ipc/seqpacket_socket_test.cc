@@ -88,5 +88,21 @@ TEST(SeqPacketSocket, MoreDescriptorsThanAMessageCarriesAreRefused) {
     EXPECT_FALSE(p.client.send(&byte, 1, fds));
 }
 
+// A publisher that sends End and exits while the subscriber's last Release messages sit unread in
+// its queue: Linux reports ECONNRESET to the subscriber ahead of the End still queued for it. The
+// End must arrive all the same (CI saw an encoder wait 10 s for a publisher that had ended cleanly).
+TEST(SeqPacketSocket, MessagesSentBeforeAHangUpWithUnreadDataAreStillDelivered) {
+    Pair p = connected_pair();
+    const char release[] = "release", end[] = "end";
+    ASSERT_TRUE(p.client.send(release, sizeof release));  // never read by the server
+    ASSERT_TRUE(p.server.send(end, sizeof end));
+    p.server.close();
+    char got[16];
+    size_t n = 0;
+    ASSERT_EQ(p.client.receive(got, sizeof got, n, 1000), SeqPacketSocket::Received::Message);
+    EXPECT_EQ(std::string(got, n), std::string(end, sizeof end));
+    EXPECT_EQ(p.client.receive(got, sizeof got, n, 1000), SeqPacketSocket::Received::Closed);
+}
+
 }  // namespace
 }  // namespace nvcast::ipc
