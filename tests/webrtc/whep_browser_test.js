@@ -22,7 +22,9 @@ function startNvcast() {
   const args = ['stream', `synthetic:640x360@${fps}:${seconds * fps}`, '--whep', '127.0.0.1:0'];
   if (testCase === 'av1') args.push('-c', 'av1');
   else args.push('-c', 'h264');
-  args.push('--gop', '60');
+  // H.264 with no periodic IDR: every keyframe after the first is one a viewer's request forced, so a
+  // request left unserved shows as no keyframe at all. SVT-AV1 cannot force keyframes in low delay.
+  args.push('--gop', testCase === 'av1' ? '60' : 'infinite');
   if (testCase === 'loss') args.push('--loss', '0.05', '--loss-seed', '7');
   const child = spawn(nvcast, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '', stderr = '';
@@ -66,7 +68,7 @@ function startNvcast() {
                 packetsLost: s.packetsLost, nackCount: s.nackCount, pliCount: s.pliCount, firCount: s.firCount,
                 freezeCount: s.freezeCount, totalFreezesDuration: s.totalFreezesDuration,
                 frameWidth: s.frameWidth, frameHeight: s.frameHeight, codecId: s.codecId,
-                retransmittedPacketsReceived: s.retransmittedPacketsReceived };
+                retransmittedPacketsReceived: s.retransmittedPacketsReceived, framesDropped: s.framesDropped };
       }
     });
     return out;
@@ -129,15 +131,22 @@ function startNvcast() {
     if (!v || !b) fail(`page ${i} (${resources[i]}) has no viewer in nvcast's summary or no stats`, result);
     result.decoded_share.push(b.framesDecoded / v.frames);
     if (v.frames < seconds * fps * 0.5) fail(`nvcast sent viewer ${v.id} only ${v.frames} frames`, result);
-    if (b.framesDecoded < 0.95 * v.frames) fail(`page ${i} decoded ${b.framesDecoded} of ${v.frames} frames sent (< 95%)`, result);
+    // A browser that falls behind drops frames it received (framesDropped: 3-9 of 180 AV1 frames under
+    // ASan on two cores, decoded + dropped = received); a stream with a broken reference chain loses
+    // far more (the rest of a GOP, or everything up to a requested keyframe).
+    if (b.framesDecoded < 0.9 * v.frames)
+      fail(`page ${i} decoded ${b.framesDecoded} of ${v.frames} frames sent (< 90%; ${b.framesDropped} dropped)`, result);
     if (b.frameWidth !== 640 || b.frameHeight !== 360) fail('decoded size is not 640x360', result);
   }
   // H.264: the keyframe asked for when a viewer connected (and any PLI) is the next frame the
-  // encoder takes; a frame already in the encoder and one in the source queue may go first
-  // (0 or 1 here on an idle machine). SVT-AV1 cannot force keyframes in low delay: AV1 viewers
-  // wait for the GOP's. Viewers share the encoder, whose keyframes on request are throttled to one
-  // per 500 ms: a second viewer joining just after the first waits for the interval's end.
-  const bound = pages.length > 1 ? Math.ceil(0.5 * fps) : 2;
+  // encoder takes; the frames already queued between source and encoder (up to 4) and the one in the
+  // encoder go first, 0 or 1 on an idle machine. Viewers share the encoder, whose keyframes on request are throttled to one
+  // per 500 ms: a second viewer joining just after the first waits for the interval's end, and that
+  // interval is wall-clock while the count is frames (a loaded machine's source falls behind and
+  // catches up in bursts: 29 frames seen once under ASan). With no periodic IDR (above), an
+  // unserved request never gets a keyframe (-1), so the bound only has to tell prompt from late.
+  // AV1 viewers wait for the GOP's keyframe.
+  const bound = pages.length > 1 ? fps : 6;
   for (const v of viewers)
     if (testCase !== 'av1' && !(v.max_frames_to_keyframe >= 0 && v.max_frames_to_keyframe <= bound))
       fail(`a keyframe request was served ${v.max_frames_to_keyframe} frames later`, result);
