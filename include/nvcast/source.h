@@ -94,6 +94,11 @@ std::unique_ptr<FrameSource> open_raw(const std::string& path, const InputOption
 // Throws Error(Unsupported) in a build without libavformat.
 std::unique_ptr<FrameSource> open_media(const std::string& url, const InputOptions& options);
 
+// Reads up to max_frames frames (-1: to the end) of a host-memory source into memory, each an owned
+// copy (pts and colour kept): a clip to encode again and again in benchmarks and tests.
+// Error(InvalidArgument) for a source of device frames.
+std::vector<Frame> read_frames(FrameSource& source, int64_t max_frames = -1);
+
 // Capture devices the build can open, one per line as "DEVICE:TARGET — description".
 std::vector<std::string> list_capture_inputs();
 // Moving, detailed, noisy content (not trivial to compress), deterministic per seed.

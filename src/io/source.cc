@@ -1,5 +1,6 @@
 // open_source(): picks a source from the spec string.
 #include <string>
+#include <vector>
 
 #include "core/text.h"
 #include "nvcast/error.h"
@@ -83,6 +84,20 @@ std::unique_ptr<FrameSource> open_source(std::string_view spec, const InputOptio
     // A size (or a raw extension) says the file is raw video; everything else is for libavformat.
     if (is_raw_video_name(path) || (options.width > 0 && options.demuxer.empty())) return open_raw(path, options);
     return open_media(path, options);
+}
+
+std::vector<Frame> read_frames(FrameSource& source, int64_t max_frames) {
+    const SourceInfo& info = source.info();
+    if (info.memory != MemoryType::Host)
+        throw Error(ErrorCode::InvalidArgument, "read_frames keeps host frames; this source reads into device memory");
+    std::vector<Frame> frames;
+    Frame read;
+    while ((max_frames < 0 || static_cast<int64_t>(frames.size()) < max_frames) && source.read(read)) {
+        Frame copy = Frame::allocate(read.format(), read.width(), read.height());
+        copy_frame_pixels(read, copy);  // the source may reuse its buffer for the next frame
+        frames.push_back(std::move(copy));
+    }
+    return frames;
 }
 
 }  // namespace nvcast

@@ -2,9 +2,11 @@
 // object moving against it, and per-frame sensor-like noise. Deterministic per
 // seed, cheap to generate, and not trivial to compress (motion + detail + noise).
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
+#include "core/parallel_rows.h"
 #include "io/frame_buffer.h"
 #include "nvcast/error.h"
 #include "nvcast/source.h"
@@ -20,6 +22,33 @@ struct XorShift {
         state ^= state << 5;
         return state;
     }
+};
+
+// xorshift is linear over GF(2): `steps` steps from any state are the XOR of their images from the
+// 32 one-bit states. So a row's noise state is known without generating the rows above it, and
+// bands of rows render on several threads with the very samples one thread would make.
+class XorShiftJump {
+public:
+    explicit XorShiftJump(int steps) {
+        for (int bit = 0; bit < 32; ++bit) {
+            XorShift r{1u << bit};
+            for (int i = 0; i < steps; ++i) r.next();
+            image_[static_cast<size_t>(bit)] = r.state;
+        }
+    }
+    // The state `times` jumps after `state`.
+    uint32_t after(uint32_t state, int times) const {
+        for (int t = 0; t < times; ++t) {
+            uint32_t next = 0;
+            for (int bit = 0; bit < 32; ++bit)
+                if (state >> bit & 1u) next ^= image_[static_cast<size_t>(bit)];
+            state = next;
+        }
+        return state;
+    }
+
+private:
+    std::array<uint32_t, 32> image_{};
 };
 
 // Value noise: random lattice every `cell` pixels, bilinearly interpolated, plus fine grain.
@@ -72,6 +101,8 @@ public:
         chroma_h_ = (height >> f.chroma_shift_y) + kMargin;
         cb_ = make_texture(chroma_w_, chroma_h_, 24, 80, 176, rng);
         cr_ = make_texture(chroma_w_, chroma_h_, 24, 80, 176, rng);
+        luma_row_ = XorShiftJump(width);
+        chroma_row_ = XorShiftJump(width >> f.chroma_shift_x);
     }
 
     const SourceInfo& info() const override { return info_; }
@@ -108,11 +139,12 @@ private:
         return m;
     }
 
-    template <typename Store>
-    void render_plane(const std::vector<uint8_t>& tex, int tex_w, int w, int h, const Motion& m, uint32_t noise_seed,
-                      int noise_amp, Store store) const {
-        XorShift rng{noise_seed | 1u};
-        for (int y = 0; y < h; ++y) {
+    // Rows [y0, y1) of a plane w samples wide; the noise is one xorshift sequence over the whole plane.
+    template <int NoiseAmp, typename Store>
+    void render_rows(const std::vector<uint8_t>& tex, int tex_w, int w, int y0, int y1, const Motion& m,
+                     uint32_t noise_seed, const XorShiftJump& row_jump, Store store) const {
+        XorShift rng{row_jump.after(noise_seed | 1u, y0)};
+        for (int y = y0; y < y1; ++y) {
             const bool in_obj_rows = y >= m.obj_y && y < m.obj_y + m.obj_h;
             const uint8_t* bg = tex.data() + static_cast<size_t>(y + m.by) * tex_w + m.bx;
             const uint8_t* obj = tex.data() + static_cast<size_t>(y + m.oy) * tex_w + m.ox;
@@ -120,7 +152,7 @@ private:
                 const bool in_obj = in_obj_rows && x >= m.obj_x && x < m.obj_x + m.obj_w;
                 int v = in_obj ? 255 - obj[x] : bg[x];  // inverted texture: a distinct object
                 const uint32_t r = rng.next();
-                v += static_cast<int>(r % (2 * noise_amp + 1)) - noise_amp;
+                v += static_cast<int>(r % (2 * NoiseAmp + 1)) - NoiseAmp;
                 store(x, y, std::clamp(v, 0, 255), static_cast<int>((r >> 16) & 3));
             }
         }
@@ -146,20 +178,23 @@ private:
                     row[x * step + offset] = static_cast<uint8_t>(v8);
             };
         };
-        render_plane(luma_, tex_w_, w, h, ml, frame_seed, 3, sample_store(0, 1, 0));
-        if (fi.semi_planar) {
-            render_plane(cb_, chroma_w_, cw, ch, mc, frame_seed ^ 0x51u, 2, sample_store(1, 2, 0));
-            render_plane(cr_, chroma_w_, cw, ch, mc, frame_seed ^ 0xA3u, 2, sample_store(1, 2, 1));
-        } else {
-            render_plane(cb_, chroma_w_, cw, ch, mc, frame_seed ^ 0x51u, 2, sample_store(1, 1, 0));
-            render_plane(cr_, chroma_w_, cw, ch, mc, frame_seed ^ 0xA3u, 2, sample_store(2, 1, 0));
-        }
+        // A band of luma rows and the chroma rows beside them per thread; at least 64K luma samples a band.
+        parallel_rows(h, 0, std::max(8, 65536 / w), [&](int y0, int y1) {
+            const int c0 = static_cast<int>(static_cast<long long>(y0) * ch / h);
+            const int c1 = static_cast<int>(static_cast<long long>(y1) * ch / h);
+            render_rows<3>(luma_, tex_w_, w, y0, y1, ml, frame_seed, luma_row_, sample_store(0, 1, 0));
+            const int cb_plane = 1, cr_plane = fi.semi_planar ? 1 : 2, step = fi.semi_planar ? 2 : 1;
+            render_rows<2>(cb_, chroma_w_, cw, c0, c1, mc, frame_seed ^ 0x51u, chroma_row_, sample_store(cb_plane, step, 0));
+            render_rows<2>(cr_, chroma_w_, cw, c0, c1, mc, frame_seed ^ 0xA3u, chroma_row_,
+                           sample_store(cr_plane, step, fi.semi_planar ? 1 : 0));
+        });
     }
 
     uint32_t seed_;
     SourceInfo info_;
     int tex_w_ = 0, tex_h_ = 0, chroma_w_ = 0, chroma_h_ = 0;
     std::vector<uint8_t> luma_, cb_, cr_;
+    XorShiftJump luma_row_{0}, chroma_row_{0};  // one row of noise
     int64_t index_ = 0;
 };
 

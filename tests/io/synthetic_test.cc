@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "support/test_support.h"
 
 namespace nvcast {
@@ -61,6 +64,63 @@ TEST(Synthetic, TenBitFormatsUseTheirRange) {
     EXPECT_EQ(p[0] & 0x3f, 0);  // low 6 bits unused in P010
     EXPECT_EQ(p[0] >> 6, q[0]);
     EXPECT_LE(q[0], 1023);
+}
+
+// The content is pinned: large frames render in bands of rows on several threads, each band's noise
+// jumped ahead to its first row, and must give the samples one thread makes row after row (these
+// hashes were taken from the one-thread source; the nvh264 golden hashes depend on them too).
+TEST(Synthetic, ContentDoesNotDependOnHowRowsAreSplit) {
+    const struct {
+        int w, h;
+        PixelFormat format;
+        uint64_t frame0, frame9;
+    } cases[] = {
+        {1920, 1080, PixelFormat::I420, 0x0166a28f90832c1full, 0x7a092baf5668c0c0ull},
+        {1280, 720, PixelFormat::NV12, 0x9a9cd6aedb321003ull, 0xe9cb42b0d1c86092ull},
+        {640, 360, PixelFormat::I444_10, 0xd6547c15dc659ba2ull, 0xdc7a1ff24660c0cdull},
+    };
+    for (const auto& c : cases) {
+        const std::vector<Frame> frames = test::synthetic_frames(c.w, c.h, 10, c.format);
+        if (std::getenv("NVCAST_PRINT_HASHES"))
+            std::printf("%dx%d: 0x%016llxull, 0x%016llxull\n", c.w, c.h, static_cast<unsigned long long>(test::frame_hash(frames[0])),
+                        static_cast<unsigned long long>(test::frame_hash(frames[9])));
+        EXPECT_EQ(test::frame_hash(frames[0]), c.frame0) << c.w << "x" << c.h;
+        EXPECT_EQ(test::frame_hash(frames[9]), c.frame9) << c.w << "x" << c.h;
+    }
+}
+
+// read_frames: owned copies that outlive the source's reused buffer, pts kept, the limit honoured.
+TEST(ReadFrames, KeepsEveryFrameAsItsOwnCopy) {
+    const std::vector<Frame> three = read_frames(*open_synthetic(64, 48, 30, 1, 5, PixelFormat::NV12, 3), 3);
+    ASSERT_EQ(three.size(), 3u);
+    auto again = open_synthetic(64, 48, 30, 1, 5, PixelFormat::NV12, 3);
+    Frame expected;
+    for (size_t i = 0; i < three.size(); ++i) {
+        ASSERT_TRUE(again->read(expected));
+        EXPECT_EQ(three[i].pts, static_cast<int64_t>(i));
+        EXPECT_EQ(three[i].format(), PixelFormat::NV12);
+        EXPECT_EQ(mean_abs_difference(three[i], expected), 0.0) << "frame " << i;
+    }
+    EXPECT_GT(mean_abs_difference(three[0], three[2]), 1.0) << "each frame is its own, not the last one read";
+    EXPECT_EQ(read_frames(*open_synthetic(64, 48, 30, 1, 5)).size(), 5u);
+}
+
+TEST(ReadFrames, RefusesASourceOfDeviceFrames) {
+    class DeviceSource final : public FrameSource {
+    public:
+        DeviceSource() {
+            info_.width = 64;
+            info_.height = 48;
+            info_.memory = MemoryType::Cuda;
+        }
+        const SourceInfo& info() const override { return info_; }
+        bool read(Frame&) override { return false; }
+
+    private:
+        SourceInfo info_;
+    };
+    DeviceSource source;
+    EXPECT_THROW(read_frames(source), Error);
 }
 
 }  // namespace
