@@ -39,18 +39,6 @@ struct Result {
     std::string note;
 };
 
-std::vector<Frame> make_frames(int w, int h, int count) {
-    auto src = open_synthetic(w, h, 60, 1, count, PixelFormat::I420, 5);
-    std::vector<Frame> out;
-    Frame f;
-    while (src->read(f)) {
-        Frame copy = Frame::allocate(PixelFormat::I420, w, h);
-        copy_frame_pixels(f, copy);
-        out.push_back(std::move(copy));
-    }
-    return out;
-}
-
 Frame to_device(const Frame& host) {
     std::array<uint8_t*, Frame::kMaxPlanes> data{};
     std::array<int, Frame::kMaxPlanes> pitch{};
@@ -170,7 +158,7 @@ int main(int argc, char** argv) {
     std::printf("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
     for (const Size& s : all) {
         if (sizes_arg.find(s.name) == std::string::npos) continue;
-        const std::vector<Frame> host = make_frames(s.w, s.h, 16);
+        const std::vector<Frame> host = read_frames(*open_synthetic(s.w, s.h, 60, 1, 16, PixelFormat::I420, 5));
         std::vector<Frame> device;
         for (const Frame& f : host) device.push_back(to_device(f));
         std::vector<Result> results;

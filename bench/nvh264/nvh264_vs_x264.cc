@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 #include <unistd.h>
 
@@ -25,19 +26,6 @@ namespace {
 struct Point {
     double kbps = 0, psnr_y = 0, psnr_avg = 0, seconds = 0;
 };
-
-std::vector<Frame> read_all(FrameSource& s) {
-    std::vector<Frame> out;
-    Frame f;
-    while (s.read(f)) {
-        out.push_back(f);
-        Frame copy = Frame::allocate(f.format(), f.width(), f.height());
-        copy_frame_pixels(f, copy);
-        copy.pts = f.pts;
-        out.back() = std::move(copy);
-    }
-    return out;
-}
 
 void write_y4m(const std::string& path, const std::vector<Frame>& frames, int fps) {
     std::ofstream o(path, std::ios::binary);
@@ -163,7 +151,11 @@ int main(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
         if (a == "--frames") frames = std::atoi(argv[i + 1]);
-        else if (a == "--size") std::sscanf(argv[i + 1], "%dx%d", &width, &height);
+        else if (a == "--size") {
+            const auto size = parse_frame_size(argv[i + 1]);
+            if (!size) return std::fprintf(stderr, "nvh264_vs_x264: bad --size '%s' (WIDTHxHEIGHT)\n", argv[i + 1]), 2;
+            std::tie(width, height) = *size;
+        }
         else if (a == "--ffmpeg") ffmpeg = argv[i + 1];
     }
     set_log_level(LogLevel::Warn);
@@ -177,7 +169,7 @@ int main(int argc, char** argv) {
     std::vector<Content> contents;
     {
         auto s = open_synthetic(width, height, fps, 1, frames);
-        contents.push_back({"synthetic (textured pan + noise)", read_all(*s)});
+        contents.push_back({"synthetic (textured pan + noise)", read_frames(*s)});
     }
     {
         const std::string y4m = (dir / "testsrc2.y4m").string();
@@ -186,7 +178,7 @@ int main(int argc, char** argv) {
                                 " -frames:v " + std::to_string(frames) + " -pix_fmt yuv420p '" + y4m + "'";
         if (std::system(cmd.c_str()) == 0) {
             auto s = open_y4m(y4m);
-            contents.push_back({"testsrc2 (graphics, moving)", read_all(*s)});
+            contents.push_back({"testsrc2 (graphics, moving)", read_frames(*s)});
         }
     }
 

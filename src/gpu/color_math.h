@@ -7,17 +7,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#if defined(__CUDACC__)
-#define NVCAST_HD __host__ __device__ __forceinline__
-#else
-#define NVCAST_HD inline
-#endif
-// Full unrolling of fixed-size loops in device code, so per-tile arrays stay in registers.
-#if defined(__CUDA_ARCH__)
-#define NVCAST_UNROLL _Pragma("unroll")
-#else
-#define NVCAST_UNROLL
-#endif
+#include "core/host_device.h"
 
 namespace nvcast::gpu {
 

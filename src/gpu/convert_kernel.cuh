@@ -5,6 +5,7 @@
 #include <cuda_runtime.h>
 
 #include "gpu/convert_fast.cuh"
+#include "gpu/convert_formats.h"
 #include "gpu/convert_tile.h"
 
 namespace nvcast::gpu {
@@ -46,16 +47,7 @@ void launch_for_source(const PlaneSet& src, const PlaneSet& dst, const ConvertPa
         launch_pair<SF, static_cast<int>(PixelFormat::F)>(src, dst, params, grid, block, stream, tiles_x, tiles_y, \
                                                           fast);                                                 \
         break;
-        NVCAST_CASE(NV12)
-        NVCAST_CASE(I420)
-        NVCAST_CASE(I444)
-        NVCAST_CASE(P010)
-        NVCAST_CASE(I420_10)
-        NVCAST_CASE(I444_10)
-        NVCAST_CASE(BGRA)
-        NVCAST_CASE(RGBA)
-        NVCAST_CASE(RGB24)
-        NVCAST_CASE(X2RGB10)
+        NVCAST_CONVERT_FORMATS(NVCAST_CASE)
 #undef NVCAST_CASE
     }
 }

@@ -4,6 +4,7 @@
 
 #include "gpu/cuda_check.h"
 #include "gpu/convert_fast.cuh"
+#include "gpu/convert_formats.h"
 #include "gpu/kernels.h"
 
 namespace nvcast::gpu {
@@ -108,16 +109,7 @@ void launch_convert(const PlaneSet& src, const PlaneSet& dst, const ConvertParam
     case PixelFormat::F:                                                                                      \
         launch_for_source<static_cast<int>(PixelFormat::F)>(src, dst, params, grid, block, s, tiles_x, tiles_y, fast); \
         break;
-        NVCAST_CASE(NV12)
-        NVCAST_CASE(I420)
-        NVCAST_CASE(I444)
-        NVCAST_CASE(P010)
-        NVCAST_CASE(I420_10)
-        NVCAST_CASE(I444_10)
-        NVCAST_CASE(BGRA)
-        NVCAST_CASE(RGBA)
-        NVCAST_CASE(RGB24)
-        NVCAST_CASE(X2RGB10)
+        NVCAST_CONVERT_FORMATS(NVCAST_CASE)
 #undef NVCAST_CASE
     }
     cuda_check(cudaGetLastError(), "colour conversion kernel launch");

@@ -1,26 +1,10 @@
-// nvh264: shared types and the NVCAST_HD marker for per-block arithmetic that
-// the CUDA port compiles for both host and device from the same source.
+// nvh264: shared types and small arithmetic, compiled for both host and device from this one
+// source (NVCAST_HD, core/host_device.h) so the CUDA port computes what the CPU reference does.
 #pragma once
 
 #include <cstdint>
 
-// NVCAST_HD: small per-block arithmetic, always inlined. NVCAST_HD_FN: larger per-macroblock
-// functions (mode decision, motion search, CAVLC) that host and device share but need not inline.
-#if defined(__CUDACC__)
-#define NVCAST_HD __host__ __device__ __forceinline__
-#define NVCAST_HD_FN __host__ __device__ inline
-#else
-#define NVCAST_HD inline
-#define NVCAST_HD_FN inline
-#endif
-
-// Where lanes (threads of one warp) sharing a macroblock must meet before going on. Host code runs
-// one lane, so there it is nothing.
-#if defined(__CUDA_ARCH__)
-#define NVCAST_LANE_SYNC() __syncwarp()
-#else
-#define NVCAST_LANE_SYNC() ((void)0)
-#endif
+#include "core/host_device.h"
 
 namespace nvcast::nvh264 {
 
@@ -38,11 +22,15 @@ struct Lanes {
 #endif
         return v;
     }
+    // The sum of cost(x, y) over the 4x4 blocks of a w x h area, block k on lane k % count.
+    template <class BlockCost>
+    NVCAST_HD int sum_4x4_blocks(int w, int h, BlockCost cost) const {
+        const int blocks_w = w / 4;
+        int s = 0;
+        for (int k = lane; k < blocks_w * (h / 4); k += count) s += cost((k % blocks_w) * 4, (k / blocks_w) * 4);
+        return sum(s);
+    }
 };
-
-}  // namespace nvcast::nvh264
-
-namespace nvcast::nvh264 {
 
 NVCAST_HD int clip3(int lo, int hi, int v) { return v < lo ? lo : (v > hi ? hi : v); }
 NVCAST_HD uint8_t clip_pixel(int v) { return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v)); }

@@ -38,7 +38,8 @@ public:
     // slice header in `headers` (bits of slice_header(), ending anywhere in a byte).
     virtual std::vector<uint8_t> code_slices(const FrameContext& setup, const std::vector<BitWriter>& headers,
                                              int nal_unit_type) = 0;
-    // Deblocks (when on) and makes the reconstruction the reference of the next frame.
+    // Makes the reconstruction, deblocked (when on), the reference of the next frame. (The CUDA
+    // engine deblocks inside code_slices, a few waves behind its wavefront; the CPU reference here.)
     virtual void finish_reference(const FrameContext& setup) = 0;
     // The reference picture cropped to width x height, I420 on the host.
     virtual Frame reconstruction(int width, int height) const = 0;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "backends/nvh264/picture.h"
+#include "backends/nvh264/transform.h"
 
 namespace nvcast::nvh264 {
 
@@ -60,6 +61,20 @@ NVCAST_HD void predict_luma(const RefView& r, int x, int y, int w, int h, Mv mv,
     const int xi = x + (mv.x >> 2), yi = y + (mv.y >> 2), fx = mv.x & 3, fy = mv.y & 3;
     for (int j = 0; j < h; ++j)
         for (int i = 0; i < w; ++i) dst[j * ds + i] = static_cast<uint8_t>(luma_qpel_sample(r, xi + i, yi + j, fx, fy));
+}
+
+// SATD between the w x h block of `src` (stride) at luma (x, y) and its prediction displaced by mv:
+// what predict_luma then satd give, a 4x4 block per lane (every lane gets the sum).
+NVCAST_HD int predicted_satd(const RefView& r, const uint8_t* src, int stride, int x, int y, int w, int h, Mv mv,
+                             Lanes lanes = Lanes{}) {
+    const int xi = x + (mv.x >> 2), yi = y + (mv.y >> 2), fx = mv.x & 3, fy = mv.y & 3;
+    return lanes.sum_4x4_blocks(w, h, [&](int bx, int by) {
+        uint8_t pred[16];
+        for (int j = 0; j < 4; ++j)
+            for (int i = 0; i < 4; ++i)
+                pred[j * 4 + i] = static_cast<uint8_t>(luma_qpel_sample(r, xi + bx + i, yi + by + j, fx, fy));
+        return satd4x4(src + by * stride + bx, stride, pred, 4);
+    });
 }
 
 // Chroma prediction (4:2:0): block of w x h chroma samples at chroma (x, y); mv in luma quarter samples.

@@ -37,14 +37,15 @@ NVCAST_HD int mvd_bits(Mv mv, Mv mvp) { return se_bits(mv.x - mvp.x) + se_bits(m
 
 // --- intra: modes planned on source samples, coded on the reconstruction --------------------
 
-NVCAST_HD_FN int best_intra16(const FrameContext& f, int mbx, int mby, const MbPointers& p, int& mode_out) {
+NVCAST_HD_FN int best_intra16(const FrameContext& f, int mbx, int mby, const MbPointers& p, int& mode_out,
+                              Lanes lanes = Lanes{}) {
     const IntraNeighbours n = luma16_neighbours(f, f.src, mbx, mby);
     int best = INT_MAX;
     uint8_t pred[256];
     for (int m = 0; m < 4; ++m) {
         if (!intra16_mode_allowed(m, n)) continue;
         predict16x16(m, n, pred);
-        const int c = satd(p.src[0], p.src_stride[0], pred, 16, 16, 16) + f.cost_bits(m == kI16Dc ? 1 : 3);
+        const int c = satd(p.src[0], p.src_stride[0], pred, 16, 16, 16, lanes) + f.cost_bits(m == kI16Dc ? 1 : 3);
         if (c < best) {
             best = c;
             mode_out = m;
@@ -86,7 +87,7 @@ NVCAST_HD_FN int plan_intra4x4(const FrameContext& f, int mbx, int mby, const Mb
     return total;
 }
 
-NVCAST_HD_FN int plan_chroma_mode(const FrameContext& f, int mbx, int mby, const MbPointers& p) {
+NVCAST_HD_FN int plan_chroma_mode(const FrameContext& f, int mbx, int mby, const MbPointers& p, Lanes lanes) {
     const IntraNeighbours n[2] = {chroma_neighbours(f, f.src, mbx, mby, 1), chroma_neighbours(f, f.src, mbx, mby, 2)};
     uint8_t pred[64];
     int best = INT_MAX, best_mode = kChromaDc;
@@ -95,7 +96,7 @@ NVCAST_HD_FN int plan_chroma_mode(const FrameContext& f, int mbx, int mby, const
         int c = f.cost_bits(ue_bits(static_cast<uint32_t>(m)));
         for (int k = 0; k < 2; ++k) {
             predict_chroma8x8(m, n[k], pred);
-            c += satd(p.src[1 + k], p.src_stride[1 + k], pred, 8, 8, 8);
+            c += satd(p.src[1 + k], p.src_stride[1 + k], pred, 8, 8, 8, lanes);
         }
         if (c < best) {
             best = c;
@@ -107,7 +108,7 @@ NVCAST_HD_FN int plan_chroma_mode(const FrameContext& f, int mbx, int mby, const
 
 // Plans an intra macroblock: Intra 16x16 (mode i16_mode, cost i16_cost) or Intra 4x4, and the chroma mode.
 NVCAST_HD_FN void plan_intra(const FrameContext& f, int mbx, int mby, const MbPointers& p, MbInfo& mb, int i16_cost,
-                             int i16_mode) {
+                             int i16_mode, Lanes lanes) {
     mb.type = kMbI16x16;
     mb.i16_mode = static_cast<uint8_t>(i16_mode);
     if (f.tools.intra4x4) {
@@ -115,7 +116,7 @@ NVCAST_HD_FN void plan_intra(const FrameContext& f, int mbx, int mby, const MbPo
         t.type = kMbI4x4;
         if (plan_intra4x4(f, mbx, mby, p, t) + f.cost_bits(6) < i16_cost) mb = t;
     }
-    mb.chroma_mode = static_cast<uint8_t>(plan_chroma_mode(f, mbx, mby, p));
+    mb.chroma_mode = static_cast<uint8_t>(plan_chroma_mode(f, mbx, mby, p, lanes));
 }
 
 // Codes and reconstructs a planned intra macroblock from its reconstructed neighbours.
@@ -164,16 +165,16 @@ NVCAST_HD_FN void inter_prediction(const FrameContext& f, int mbx, int mby, cons
     }
 }
 
-NVCAST_HD_FN int luma_cost(const FrameContext& f, const MbPointers& p, int mbx, int mby, int bx, int by, int w, int h, Mv mv) {
-    uint8_t pred[256];
-    predict_luma(f.ref, mbx * 16 + bx * 4, mby * 16 + by * 4, w, h, mv, pred, 16);
-    return satd(p.src[0] + by * 4 * p.src_stride[0] + bx * 4, p.src_stride[0], pred, 16, w, h);
+NVCAST_HD int luma_cost(const FrameContext& f, const MbPointers& p, int mbx, int mby, int bx, int by, int w, int h, Mv mv,
+                        Lanes lanes) {
+    return predicted_satd(f.ref, p.src[0] + by * 4 * p.src_stride[0] + bx * 4, p.src_stride[0], mbx * 16 + bx * 4,
+                          mby * 16 + by * 4, w, h, mv, lanes);
 }
 
 // Best 16x16 inter candidate: the motion-search result or the (estimated) predictors; returns the
 // cost with the vector's rate against the estimated predictor, sets mv.
 NVCAST_HD_FN int choose_16x16(const FrameContext& f, const MbPointers& p, int mbx, int mby, const SearchedPredictors& sp,
-                              Mv& best_mv) {
+                              Mv& best_mv, Lanes lanes) {
     const MotionResult& me = f.motion[static_cast<ptrdiff_t>(mby) * f.mb_w + mbx];
     // The left and top macroblocks' search vectors too: a neighbour's vector is what the true
     // predictor most often turns out to be.
@@ -186,7 +187,7 @@ NVCAST_HD_FN int choose_16x16(const FrameContext& f, const MbPointers& p, int mb
         bool dup = false;
         for (int j = 0; j < i; ++j) dup |= cands[j] == cands[i];
         if (dup || !f.mv_allowed(mbx, mbx * 16, 16, cands[i])) continue;
-        const int c = luma_cost(f, p, mbx, mby, 0, 0, 16, 16, cands[i]) + f.cost_bits(mvd_bits(cands[i], sp.mvp));
+        const int c = luma_cost(f, p, mbx, mby, 0, 0, 16, 16, cands[i], lanes) + f.cost_bits(mvd_bits(cands[i], sp.mvp));
         if (c < best) {
             best = c;
             best_mv = cands[i];
@@ -225,7 +226,8 @@ NVCAST_HD Partition partition_of(uint8_t type, int i) {
 
 // Tries the 16x8 / 8x16 / 8x8 partitions with the motion-search vectors, each vector's rate against
 // the estimated 16x16 predictor; returns the best cost (INT_MAX when none) and its layout in `out`.
-NVCAST_HD_FN int choose_partitions(const FrameContext& f, const MbPointers& p, int mbx, int mby, Mv mvp, MbInfo& out) {
+NVCAST_HD_FN int choose_partitions(const FrameContext& f, const MbPointers& p, int mbx, int mby, Mv mvp, MbInfo& out,
+                                   Lanes lanes) {
     const MotionResult& me = f.motion[static_cast<ptrdiff_t>(mby) * f.mb_w + mbx];
     int best = INT_MAX;
     constexpr uint8_t kTypes[3] = {kMbP16x8, kMbP8x16, kMbP8x8};
@@ -241,7 +243,8 @@ NVCAST_HD_FN int choose_partitions(const FrameContext& f, const MbPointers& p, i
                 break;
             }
             set_mv(mb, pt.bx, pt.by, pt.bw, pt.bh, mv);
-            cost += luma_cost(f, p, mbx, mby, pt.bx, pt.by, pt.bw * 4, pt.bh * 4, mv) + f.cost_bits(mvd_bits(mv, mvp));
+            cost += luma_cost(f, p, mbx, mby, pt.bx, pt.by, pt.bw * 4, pt.bh * 4, mv, lanes) +
+                    f.cost_bits(mvd_bits(mv, mvp));
         }
         if (cost < best) {
             best = cost;
@@ -268,16 +271,16 @@ using namespace decide_detail;
 //     true predictors.
 // The estimates of pass 1 only steer decisions; every coded value follows the standard's rules.
 
-NVCAST_HD_FN void plan_mb(const FrameContext& f, int mbx, int mby) {
-    MbInfo& mb = f.mb(mbx, mby);
+// Plans macroblock (mbx, mby) into mb (see plan_mb).
+NVCAST_HD_FN void plan_mb_into(const FrameContext& f, int mbx, int mby, Lanes lanes, MbInfo& mb) {
     mb = MbInfo{};
     mb.slice = f.slice_of_row(mby);
     mb.qp = static_cast<int8_t>(f.qp);
     const MbPointers p = pointers(f, mbx, mby);
     int i16_mode = kI16Dc;
     if (f.forced_intra(mbx)) {
-        const int i16_cost = best_intra16(f, mbx, mby, p, i16_mode);  // sets i16_mode: not in the call below
-        plan_intra(f, mbx, mby, p, mb, i16_cost, i16_mode);
+        const int i16_cost = best_intra16(f, mbx, mby, p, i16_mode, lanes);  // sets i16_mode: not in the call below
+        plan_intra(f, mbx, mby, p, mb, i16_cost, i16_mode, lanes);
         return;
     }
     const SearchedPredictors sp = searched_predictors(f, mbx, mby);
@@ -295,24 +298,34 @@ NVCAST_HD_FN void plan_mb(const FrameContext& f, int mbx, int mby) {
         inter.type = kMbP16x16;
     }
     Mv mv16;
-    int inter_cost = choose_16x16(f, p, mbx, mby, sp, mv16);
+    int inter_cost = choose_16x16(f, p, mbx, mby, sp, mv16, lanes);
     if (inter_cost != INT_MAX) inter_cost += f.cost_bits(1);
     set_mv(inter, 0, 0, 4, 4, mv16);
     if (f.tools.partitions) {
         MbInfo part = mb;
-        const int pc = choose_partitions(f, p, mbx, mby, sp.mvp, part);
+        const int pc = choose_partitions(f, p, mbx, mby, sp.mvp, part, lanes);
         if (pc < inter_cost) {
             inter_cost = pc;
             inter = part;
         }
     }
-    const int i16_cost = best_intra16(f, mbx, mby, p, i16_mode) + f.cost_bits(4);
+    const int i16_cost = best_intra16(f, mbx, mby, p, i16_mode, lanes) + f.cost_bits(4);
     if (i16_cost < inter_cost || inter_cost == INT_MAX) {
-        plan_intra(f, mbx, mby, p, mb, i16_cost, i16_mode);
+        plan_intra(f, mbx, mby, p, mb, i16_cost, i16_mode, lanes);
         return;
     }
     mb = inter;
     code_inter(f, p, mbx, mby, mb);
+}
+
+// Pass 1 for macroblock (mbx, mby). Several lanes may share it: each SATD loop splits its 4x4 blocks
+// among them and every lane gets the sums, so all lanes decide alike on their own copy of the
+// macroblock (the rest, coding included, each lane does whole: it writes the same samples), and
+// lane 0 stores the decision.
+NVCAST_HD_FN void plan_mb(const FrameContext& f, int mbx, int mby, Lanes lanes = Lanes{}) {
+    MbInfo mb;
+    plan_mb_into(f, mbx, mby, lanes, mb);
+    if (lanes.lane == 0) f.mb(mbx, mby) = mb;
 }
 
 // A macroblock planned as P_L0_16x16 with no residual whose vector is not the true P_Skip vector

@@ -39,20 +39,7 @@ struct Search {
         return lanes.sum(s);
     }
     // SATD at a quarter-sample vector, a 4x4 block per lane.
-    NVCAST_HD int satd_qpel(Mv mv) const {
-        const int xi = x + (mv.x >> 2), yi = y + (mv.y >> 2), fx = mv.x & 3, fy = mv.y & 3;
-        const int blocks_w = w / 4;
-        int s = 0;
-        for (int b = lanes.lane; b < blocks_w * (h / 4); b += lanes.count) {
-            const int bx = (b % blocks_w) * 4, by = (b / blocks_w) * 4;
-            uint8_t pred[16];
-            for (int j = 0; j < 4; ++j)
-                for (int i = 0; i < 4; ++i)
-                    pred[j * 4 + i] = static_cast<uint8_t>(luma_qpel_sample(f.ref, xi + bx + i, yi + by + j, fx, fy));
-            s += satd4x4(src + by * stride + bx, stride, pred, 4);
-        }
-        return lanes.sum(s);
-    }
+    NVCAST_HD int satd_qpel(Mv mv) const { return predicted_satd(f.ref, src, stride, x, y, w, h, mv, lanes); }
 
     // Integer search from the given start candidates (quarter-sample vectors, rounded), then sub-sample.
     NVCAST_HD_FN Mv run(const Mv* cands, int n, int& cost_out) const {

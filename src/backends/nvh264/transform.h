@@ -192,11 +192,10 @@ NVCAST_HD int satd4x4(const uint8_t* a, int astride, const uint8_t* b, int bstri
     return s >> 1;
 }
 
-NVCAST_HD int satd(const uint8_t* a, int astride, const uint8_t* b, int bstride, int w, int h) {
-    int s = 0;
-    for (int y = 0; y < h; y += 4)
-        for (int x = 0; x < w; x += 4) s += satd4x4(a + y * astride + x, astride, b + y * bstride + x, bstride);
-    return s;
+// SATD of a w x h block: the sum of its 4x4 blocks' satd4x4, a 4x4 block per lane (every lane gets the sum).
+NVCAST_HD int satd(const uint8_t* a, int astride, const uint8_t* b, int bstride, int w, int h, Lanes lanes = Lanes{}) {
+    return lanes.sum_4x4_blocks(
+        w, h, [&](int x, int y) { return satd4x4(a + y * astride + x, astride, b + y * bstride + x, bstride); });
 }
 
 NVCAST_HD int sad(const uint8_t* a, int astride, const uint8_t* b, int bstride, int w, int h) {

@@ -9,6 +9,7 @@
 
 #include "backends/nvh264/chunk_writer.h"
 #include "backends/nvh264/cuda/device_memory.h"
+#include "backends/nvh264/cuda/recorded_launches.h"
 #include "backends/nvh264/cuda/stage_clock.h"
 #include "backends/nvh264/cuda/stages.h"
 #include "backends/nvh264/engine.h"
@@ -162,8 +163,13 @@ public:
             cuda::launch_speculate_skips(ctx_.get(), host_ctx_, stream_);
             clock_.mark("skip trials (all macroblocks)", stream_);
         }
-        cuda::launch_finish(ctx_.get(), host_ctx_, stream_);
-        clock_.mark("finishing wavefront", stream_);
+        // The wavefront's launches read the frame through ctx_ and depend only on the picture size
+        // (and whether it deblocks): one graph each. Deblocking here rather than in finish_reference
+        // lets it run a few waves behind the finishing.
+        const bool deblock = setup.tools.deblock;
+        wavefront_[deblock].run(stream_, [&] { cuda::launch_wavefront(ctx_.get(), host_ctx_, deblock, stream_); },
+                                "nvh264: the wavefront");
+        clock_.mark(deblock ? "finishing wavefront + deblocking" : "finishing wavefront", stream_);
         if (setup.p_slice) {
             cuda::launch_vector_differences(ctx_.get(), host_ctx_, stream_);
             clock_.mark("vector differences", stream_);
@@ -184,9 +190,7 @@ public:
     }
 
     void finish_reference(const FrameContext& setup) override {
-        upload_context(setup);
-        if (setup.tools.deblock) cuda::launch_deblock(ctx_.get(), host_ctx_, stream_);
-        clock_.mark("deblocking", stream_);
+        // The reconstruction was deblocked in code_slices' wavefront.
         std::swap(rec_, ref_);
         cuda::launch_half_planes(ref_view(), stream_);
         clock_.mark("half-sample planes", stream_);
@@ -322,6 +326,7 @@ private:
     cudaStream_t stream_ = nullptr;
     cudaEvent_t input_ready_ = nullptr;
     cuda::StageClock clock_;
+    cuda::RecordedLaunches wavefront_[2];  // without, with deblocking
     DevicePicture src_, pic_a_, pic_b_;
     DevicePicture* rec_ = nullptr;
     DevicePicture* ref_ = nullptr;

@@ -13,8 +13,15 @@
 namespace nvcast::nvh264::cuda {
 namespace {
 
-// Planning: every macroblock at once, one thread each.
-constexpr int kPlanThreads = 32;
+// Per-macroblock kernels without lanes: one thread each.
+constexpr int kMbThreads = 32;
+// Kernels whose macroblocks share their SATD loops among lanes (Lanes): threads per block, and how
+// many threads per multiprocessor the lanes may fill.
+constexpr int kLaneThreads = 64;
+constexpr int kLaneThreadsPerSm = 512;
+// The decision holds 255 registers a thread, so few of its warps are resident: past 4 lanes per
+// macroblock more lanes queue rather than overlap (H200, 1080p: 8 lanes 1.20 ms, 4 lanes 1.02 ms).
+constexpr int kPlanMaxLanes = 4;
 
 int blocks_for(int n, int threads) { return (n + threads - 1) / threads; }
 
@@ -33,35 +40,41 @@ __global__ void intra_complexity_kernel(PlaneView y, unsigned long long* total) 
     atomicAdd(total, static_cast<unsigned long long>(intra_block_complexity(y, bx, by)));
 }
 
-// A segment of `lanes` lanes per macroblock sharing each candidate's sample loops (Search, Lanes).
-// Lanes only pay while the GPU has idle threads, so the launch picks as many as fill it.
-constexpr int kMotionThreads = 64;
-
-__global__ void motion_kernel(const FrameContext* f, unsigned long long* total, int lanes) {
+// This thread's macroblock and lane when a segment of `lanes` lanes (a power of two up to 32) shares
+// each macroblock's sample loops. A whole segment has the same macroblock, so it leaves together.
+struct MbLane {
+    int mb;
+    Lanes lanes;
+};
+__device__ MbLane mb_lane(int lanes) {
     const int thread = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
-    const int i = thread / lanes;
-    if (i >= f->mb_w * f->mb_h) return;  // a whole segment leaves together
     const int first = static_cast<int>(threadIdx.x % 32) & ~(lanes - 1);
     const unsigned mask = (lanes == 32 ? 0xffffffffu : (1u << lanes) - 1u) << first;
-    const Lanes l{thread % lanes, lanes, mask};
-    motion_search_mb(*f, i % f->mb_w, i / f->mb_w, l);
-    if (l.lane == 0) atomicAdd(total, static_cast<unsigned long long>(f->motion[i].cost16));
+    return MbLane{thread / lanes, Lanes{thread % lanes, lanes, mask}};
 }
 
-// Lanes per macroblock: the largest power of two up to 32 that keeps all lanes resident at about
-// 512 threads per multiprocessor.
-int motion_lanes(int macroblocks) {
+__global__ void motion_kernel(const FrameContext* f, unsigned long long* total, int lanes) {
+    const MbLane t = mb_lane(lanes);
+    if (t.mb >= f->mb_w * f->mb_h) return;
+    motion_search_mb(*f, t.mb % f->mb_w, t.mb / f->mb_w, t.lanes);
+    if (t.lanes.lane == 0) atomicAdd(total, static_cast<unsigned long long>(f->motion[t.mb].cost16));
+}
+
+// Lanes per macroblock: lanes only pay while the GPU has idle threads, so the largest power of two
+// up to 32 that keeps all lanes resident at `per_sm` threads per multiprocessor.
+int lanes_per_macroblock(int macroblocks, int per_sm) {
     int device = 0, sms = 1;
     gpu::cuda_check(cudaGetDevice(&device), "nvh264: selecting the CUDA device");
     gpu::cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "nvh264: reading the SM count");
     int lanes = 1;
-    while (lanes < 32 && static_cast<long long>(macroblocks) * lanes * 2 <= 512LL * sms) lanes *= 2;
+    while (lanes < 32 && static_cast<long long>(macroblocks) * lanes * 2 <= static_cast<long long>(per_sm) * sms)
+        lanes *= 2;
     return lanes;
 }
 
-__global__ void plan_kernel(const FrameContext* f) {
-    const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
-    if (i < f->mb_w * f->mb_h) plan_mb(*f, i % f->mb_w, i / f->mb_w);
+__global__ void plan_kernel(const FrameContext* f, int lanes) {
+    const MbLane t = mb_lane(lanes);
+    if (t.mb < f->mb_w * f->mb_h) plan_mb(*f, t.mb % f->mb_w, t.mb / f->mb_w, t.lanes);
 }
 
 __global__ void speculate_skip_kernel(const FrameContext* f) {
@@ -99,23 +112,25 @@ void launch_intra_complexity(const PictureView& src, unsigned long long* total, 
 void launch_motion_search(const FrameContext* f, const FrameContext& host_f, unsigned long long* total,
                           cudaStream_t stream) {
     const int n = host_f.mb_w * host_f.mb_h;
-    const int lanes = motion_lanes(n);
-    motion_kernel<<<blocks_for(n * lanes, kMotionThreads), kMotionThreads, 0, stream>>>(f, total, lanes);
+    const int lanes = lanes_per_macroblock(n, kLaneThreadsPerSm);
+    motion_kernel<<<blocks_for(n * lanes, kLaneThreads), kLaneThreads, 0, stream>>>(f, total, lanes);
     check_launch("nvh264 motion search kernel");
 }
 
 void launch_plan(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream) {
-    plan_kernel<<<blocks_for(host_f.mb_w * host_f.mb_h, kPlanThreads), kPlanThreads, 0, stream>>>(f);
+    const int n = host_f.mb_w * host_f.mb_h;
+    const int lanes = std::min(kPlanMaxLanes, lanes_per_macroblock(n, kLaneThreadsPerSm));
+    plan_kernel<<<blocks_for(n * lanes, kLaneThreads), kLaneThreads, 0, stream>>>(f, lanes);
     check_launch("nvh264 decision kernel");
 }
 
 void launch_speculate_skips(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream) {
-    speculate_skip_kernel<<<blocks_for(host_f.mb_w * host_f.mb_h, kPlanThreads), kPlanThreads, 0, stream>>>(f);
+    speculate_skip_kernel<<<blocks_for(host_f.mb_w * host_f.mb_h, kMbThreads), kMbThreads, 0, stream>>>(f);
     check_launch("nvh264 skip trial kernel");
 }
 
 void launch_vector_differences(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream) {
-    vector_differences_kernel<<<blocks_for(host_f.mb_w * host_f.mb_h, kPlanThreads), kPlanThreads, 0, stream>>>(f);
+    vector_differences_kernel<<<blocks_for(host_f.mb_w * host_f.mb_h, kMbThreads), kMbThreads, 0, stream>>>(f);
     check_launch("nvh264 vector difference kernel");
 }
 

@@ -20,17 +20,16 @@ void launch_intra_complexity(const PictureView& src, unsigned long long* total, 
 // adds the 16x16 costs to *total.
 void launch_motion_search(const FrameContext* f, const FrameContext& host_f, unsigned long long* total,
                           cudaStream_t stream);
-// Mode decision of every macroblock at once (plan_mb), inter macroblocks coded too.
+// Mode decision of every macroblock at once (plan_mb, lanes sharing its SATD loops), inter macroblocks coded too.
 void launch_plan(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
 // speculate_skip_mb of every macroblock at once (P pictures, after launch_plan).
 void launch_speculate_skips(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
-// finish_mb (intra coding, P_Skip), one launch per anti-diagonal x + 2y (wavefront.cu).
-void launch_finish(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
-// vector_differences_mb of every macroblock at once (P pictures, after launch_finish).
+// finish_mb (intra coding, P_Skip) in anti-diagonal waves x + 2y, and with `deblock` the deblocking
+// filter a few waves behind (the same order is equivalent to raster order, 8.7): wavefront.cu.
+void launch_wavefront(const FrameContext* f, const FrameContext& host_f, bool deblock, cudaStream_t stream);
+// vector_differences_mb of every macroblock at once (P pictures, after launch_wavefront).
 void launch_vector_differences(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
-// Deblocking in the same anti-diagonal order (equivalent to raster order, 8.7).
-void launch_deblock(const FrameContext* f, const FrameContext& host_f, cudaStream_t stream);
-// Largest per-thread local memory of the wavefront kernels.
+// Largest per-thread local memory of the wavefront kernel.
 size_t wavefront_stack_bytes();
 // Half-sample planes of the reference (one thread per sample, border included).
 void launch_half_planes(const RefView& ref, cudaStream_t stream);
