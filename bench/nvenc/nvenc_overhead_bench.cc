@@ -14,6 +14,7 @@
 #include <deque>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "nvcast/nvcast.h"
@@ -75,7 +76,11 @@ double median(std::vector<double> v) {
 int main(int argc, char** argv) {
     const std::string codec_name = argc > 1 ? argv[1] : "h264";
     int width = 1280, height = 720;
-    if (argc > 2) std::sscanf(argv[2], "%dx%d", &width, &height);
+    if (argc > 2) {
+        const auto size = parse_frame_size(argv[2]);
+        if (!size) return std::fprintf(stderr, "nvenc_overhead_bench: bad size '%s' (WIDTHxHEIGHT)\n", argv[2]), 2;
+        std::tie(width, height) = *size;
+    }
     const int count = argc > 3 ? std::atoi(argv[3]) : 120;
     const int rounds = argc > 4 ? std::atoi(argv[4]) : 5;
     ::setenv("NVCAST_NVENC_LIBRARY", NVCAST_EMU_LIB_DIR "/libnvidia-encode.so.1", 0);

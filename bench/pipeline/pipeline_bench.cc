@@ -6,7 +6,7 @@
 //                  [--backend x264] [--preset p1] [--scale WxH] [--threads N] [--latency]
 //
 // --source memory (default): 16 synthetic frames generated once and cycled from host memory, so no
-//   source caps the encoders (the synthetic: source itself makes ~65 frames/s at 1080p).
+//   source caps the encoders (the synthetic: source renders each frame anew on the host's cores).
 // --source cuda: frames drawn by a CUDA kernel straight into device memory (cuda-synthetic:).
 // --latency: one stream at its real frame rate (60 fps) to RTP on loopback; reports the encode
 //   latency (frame available -> packet) and the frame -> last RTP packet sent latency.
@@ -70,17 +70,8 @@ private:
     int64_t next_ = 0;
 };
 
-std::vector<Frame> make_frames(int w, int h) {
-    auto src = open_synthetic(w, h, 60, 1, 16, PixelFormat::I420, 7);
-    std::vector<Frame> out;
-    Frame f;
-    while (src->read(f)) {
-        Frame copy = Frame::allocate(PixelFormat::I420, w, h);
-        copy_frame_pixels(f, copy);
-        out.push_back(std::move(copy));
-    }
-    return out;
-}
+// 16 frames in memory, cycled: a source that costs nothing.
+std::vector<Frame> make_frames(int w, int h) { return read_frames(*open_synthetic(w, h, 60, 1, 16, PixelFormat::I420, 7)); }
 
 // Counts packets, keeps nothing.
 class NullSink final : public PacketSink {

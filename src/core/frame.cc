@@ -23,6 +23,12 @@ constexpr FormatInfo kRGBA{"rgba", 1, 8, 4, 0, 0, true, false};
 constexpr FormatInfo kRGB24{"rgb24", 1, 8, 3, 0, 0, true, false};
 constexpr FormatInfo kX2RGB10{"x2rgb10", 1, 10, 4, 0, 0, true, false};
 
+void check_frame_size(int width, int height) {
+    if (width <= 0 || height <= 0)
+        throw Error(ErrorCode::InvalidArgument,
+                    "frame size " + std::to_string(width) + "x" + std::to_string(height) + " must be positive");
+}
+
 }  // namespace
 
 const FormatInfo& format_info(PixelFormat format) noexcept {
@@ -94,9 +100,7 @@ size_t frame_size_bytes(PixelFormat format, int width, int height) noexcept {
 int Frame::plane_count() const noexcept { return format_info(format_).planes; }
 
 Frame Frame::allocate(PixelFormat format, int width, int height, int alignment) {
-    if (width <= 0 || height <= 0)
-        throw Error(ErrorCode::InvalidArgument,
-                    "frame size " + std::to_string(width) + "x" + std::to_string(height) + " must be positive");
+    check_frame_size(width, height);
     Frame frame;
     frame.width_ = width;
     frame.height_ = height;
@@ -121,9 +125,7 @@ Frame Frame::allocate(PixelFormat format, int width, int height, int alignment) 
 Frame Frame::wrap(PixelFormat format, int width, int height, MemoryType memory,
                   const std::array<uint8_t*, kMaxPlanes>& data, const std::array<int, kMaxPlanes>& pitch,
                   std::shared_ptr<void> keep_alive) {
-    if (width <= 0 || height <= 0)
-        throw Error(ErrorCode::InvalidArgument,
-                    "frame size " + std::to_string(width) + "x" + std::to_string(height) + " must be positive");
+    check_frame_size(width, height);
     Frame frame;
     frame.width_ = width;
     frame.height_ = height;

@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <sstream>
 #include <thread>
 
 #include "nvcast/stream.h"
@@ -27,23 +26,6 @@ uint16_t free_port() {
     rc.local = {"127.0.0.1", 0};
     rtp::UdpReceiver probe(rc);
     return probe.port();
-}
-
-bool udp_port_bound(uint16_t port) {
-    char hex[8];
-    std::snprintf(hex, sizeof hex, ":%04X", port);
-    for (const char* table : {"/proc/net/udp", "/proc/net/udp6"}) {
-        std::ifstream in(table);
-        std::string line;
-        std::getline(in, line);
-        while (std::getline(in, line)) {
-            std::istringstream ls(line);
-            std::string slot, local;
-            ls >> slot >> local;
-            if (local.size() > 5 && local.compare(local.size() - 5, 5, hex) == 0) return true;
-        }
-    }
-    return false;
 }
 
 const std::string kInput = "synthetic:160x128@30:12 -b x264 -c h264";

@@ -2,15 +2,14 @@
 // loopback and must decode every frame exactly like a direct decode of `nvcast encode`.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <thread>
 
 #include "nvcast/stream.h"
 #include "support/test_support.h"
+#include "support/udp_peer.h"
 
 using namespace nvcast;
 using namespace nvcast::test;
@@ -39,24 +38,6 @@ uint16_t free_port_pair() {
         }
     }
     return 0;
-}
-
-// True once some process has a UDP socket bound to `port` (from /proc/net/udp{,6}).
-bool udp_port_bound(uint16_t port) {
-    char hex[8];
-    std::snprintf(hex, sizeof hex, ":%04X", port);
-    for (const char* table : {"/proc/net/udp", "/proc/net/udp6"}) {
-        std::ifstream in(table);
-        std::string line;
-        std::getline(in, line);  // header
-        while (std::getline(in, line)) {
-            std::istringstream ls(line);
-            std::string slot, local;
-            ls >> slot >> local;
-            if (local.size() > 5 && local.compare(local.size() - 5, 5, hex) == 0) return true;
-        }
-    }
-    return false;
 }
 
 std::string read_file(const std::string& path) {

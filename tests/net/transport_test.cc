@@ -6,21 +6,14 @@
 #include "nvcast/error.h"
 #include "nvcast/stream.h"
 #include "rtp_test_util.h"
+#include "support/test_support.h"
 
 using namespace nvcast;
 using namespace nvcast::test::rtp_util;
+using nvcast::test::error_of;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
 
 // A frame of `n` packets of `size` payload bytes each.
 rtp::PacketList make_frame(rtp::Payloader& p, size_t n, size_t size, uint32_t ts) {

@@ -96,9 +96,8 @@ inline void engine_case_before_frame(const EngineCase& c, int frame, Encoder& en
 
 // FNV-1a over every packet's bytes, in order.
 inline uint64_t stream_hash(const std::vector<Packet>& packets) {
-    uint64_t h = 1469598103934665603ull;
-    for (const Packet& p : packets)
-        for (uint8_t b : p.data) h = (h ^ b) * 1099511628211ull;
+    uint64_t h = kFnv1aBasis;
+    for (const Packet& p : packets) h = fnv1a(p.data, h);
     return h;
 }
 

@@ -9,15 +9,6 @@ using namespace nvcast::test;
 
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
-
 PipelineConfig one(StreamSpec s) {
     PipelineConfig c;
     c.streams.push_back(std::move(s));

@@ -46,14 +46,7 @@ std::string ffmpeg_path() { return NVCAST_FFMPEG_EXE; }
 bool have_ffmpeg() { return !ffmpeg_path().empty() && std::filesystem::exists(ffmpeg_path()); }
 
 std::vector<Frame> synthetic_frames(int width, int height, int count, PixelFormat format, uint32_t seed) {
-    auto source = open_synthetic(width, height, 30, 1, count, format, seed);
-    std::vector<Frame> frames;
-    for (int i = 0; i < count; ++i) {
-        Frame f = Frame::allocate(format, width, height);
-        if (!source->read(f)) break;
-        frames.push_back(std::move(f));
-    }
-    return frames;
+    return read_frames(*open_synthetic(width, height, 30, 1, count, format, seed));
 }
 
 namespace {
@@ -135,6 +128,28 @@ double bitrate_of(const std::vector<Packet>& packets, const EncoderConfig& confi
     for (const Packet& p : packets) bytes += static_cast<double>(p.size());
     const double seconds = static_cast<double>(packets.size()) * config.fps_den / config.fps_num;
     return seconds > 0 ? bytes * 8 / seconds : 0;
+}
+
+std::string error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+uint64_t fnv1a(std::span<const uint8_t> bytes, uint64_t h) {
+    for (uint8_t b : bytes) h = (h ^ b) * 1099511628211ull;
+    return h;
+}
+
+uint64_t frame_hash(const Frame& frame) {
+    uint64_t h = kFnv1aBasis;
+    for (int p = 0; p < frame.plane_count(); ++p)
+        for (int y = 0; y < plane_rows(frame.format(), frame.height(), p); ++y)
+            h = fnv1a({frame.data(p) + static_cast<size_t>(y) * frame.pitch(p), plane_row_bytes(frame.format(), frame.width(), p)}, h);
+    return h;
 }
 
 }  // namespace nvcast::test

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <filesystem>
+#include <cstdint>
+#include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -54,5 +57,14 @@ std::vector<Frame> decode_packets(const std::string& path, const EncoderConfig& 
 double mean_psnr(const std::vector<Frame>& source, const std::vector<Frame>& decoded);
 // Bitrate in bits/s of the given packets at the config's frame rate.
 double bitrate_of(const std::vector<Packet>& packets, const EncoderConfig& config);
+
+// The message of the nvcast::Error that f throws, or "(no error)".
+std::string error_of(const std::function<void()>& f);
+
+// FNV-1a over `bytes`, continuing from `h` (the offset basis to start): the tests' pinned hashes.
+constexpr uint64_t kFnv1aBasis = 1469598103934665603ull;
+uint64_t fnv1a(std::span<const uint8_t> bytes, uint64_t h = kFnv1aBasis);
+// FNV-1a over a host frame's samples, plane by plane and row by row (pitch padding left out).
+uint64_t frame_hash(const Frame& frame);
 
 }  // namespace nvcast::test

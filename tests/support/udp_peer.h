@@ -10,8 +10,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <fstream>
 #include <optional>
 #include <span>
+#include <sstream>
+#include <string>
 #include <vector>
 
 namespace nvcast::test {
@@ -37,6 +41,24 @@ inline std::optional<std::vector<uint8_t>> udp_exchange(uint16_t port, std::span
     }
     ::close(fd);
     return reply;
+}
+
+// True once some process has a UDP socket bound to `port` (from /proc/net/udp{,6}).
+inline bool udp_port_bound(uint16_t port) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, ":%04X", port);
+    for (const char* table : {"/proc/net/udp", "/proc/net/udp6"}) {
+        std::ifstream in(table);
+        std::string line;
+        std::getline(in, line);  // header
+        while (std::getline(in, line)) {
+            std::istringstream ls(line);
+            std::string slot, local;
+            ls >> slot >> local;
+            if (local.size() > 5 && local.compare(local.size() - 5, 5, hex) == 0) return true;
+        }
+    }
+    return false;
 }
 
 }  // namespace nvcast::test

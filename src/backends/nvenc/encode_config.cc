@@ -27,6 +27,28 @@ NV_ENC_TUNING_INFO tuning_info(Tuning tuning) {
 
 namespace {
 
+// Intra refresh, in the fields H.264's, HEVC's and AV1's configs share by name.
+template <class CodecConfig>
+void set_intra_refresh(const EncoderConfig& cfg, uint32_t period, CodecConfig& codec) {
+    if (!cfg.intra_refresh) return;
+    codec.enableIntraRefresh = 1;
+    codec.intraRefreshPeriod = period;
+    codec.intraRefreshCnt = std::max<uint32_t>(1, std::min<uint32_t>(period - 1, 16));  // frames a wave spans: below the period, at most 16
+}
+
+// What H.264 and HEVC configure alike: IDR period, chroma format, parameter sets, refresh, slices.
+template <class CodecConfig>
+void set_h26x_structure(const EncoderConfig& cfg, uint32_t gop_length, uint32_t refresh_period, CodecConfig& codec) {
+    codec.idrPeriod = gop_length;
+    codec.chromaFormatIDC = cfg.chroma == ChromaFormat::YUV444 ? 3 : 1;
+    codec.repeatSPSPPS = 1;  // parameter sets before every IDR: joinable streams
+    set_intra_refresh(cfg, refresh_period, codec);
+    if (cfg.slices > 1) {
+        codec.sliceMode = 3;  // a fixed number of slices
+        codec.sliceModeData = static_cast<uint32_t>(cfg.slices);
+    }
+}
+
 uint32_t clamp_rate(int64_t bits) { return static_cast<uint32_t>(std::clamp<int64_t>(bits, 0, 0xffffffffLL)); }
 
 void fill_vui(const ColorDescription& c, NV_ENC_CONFIG_H264_VUI_PARAMETERS& vui) {
@@ -109,23 +131,10 @@ void build_session_params(const SessionHandle& s, const EncoderConfig& cfg, Sess
 
     const bool yuv444 = cfg.chroma == ChromaFormat::YUV444;
     const uint32_t ir_period = static_cast<uint32_t>(intra_refresh_period_of(cfg));
-    // Frames one refresh wave is spread over: below the period, at most 16.
-    const uint32_t ir_frames = std::max<uint32_t>(1, std::min<uint32_t>(ir_period - 1, 16));
     if (cfg.codec == Codec::H264) {
         NV_ENC_CONFIG_H264& h = c.encodeCodecConfig.h264Config;
-        h.idrPeriod = c.gopLength;
-        h.chromaFormatIDC = yuv444 ? 3 : 1;
-        h.repeatSPSPPS = 1;  // parameter sets before every IDR: joinable streams
+        set_h26x_structure(cfg, c.gopLength, ir_period, h);
         h.qpPrimeYZeroTransformBypassFlag = cfg.tuning == Tuning::Lossless;
-        if (cfg.intra_refresh) {
-            h.enableIntraRefresh = 1;
-            h.intraRefreshPeriod = ir_period;
-            h.intraRefreshCnt = ir_frames;
-        }
-        if (cfg.slices > 1) {
-            h.sliceMode = 3;
-            h.sliceModeData = static_cast<uint32_t>(cfg.slices);
-        }
         fill_vui(cfg.color, h.h264VUIParameters);
         if (yuv444 || cfg.tuning == Tuning::Lossless) c.profileGUID = NV_ENC_H264_PROFILE_HIGH_444_GUID;
         else if (cfg.profile == "baseline") c.profileGUID = NV_ENC_H264_PROFILE_BASELINE_GUID;
@@ -134,19 +143,8 @@ void build_session_params(const SessionHandle& s, const EncoderConfig& cfg, Sess
         else c.profileGUID = NV_ENC_CODEC_PROFILE_AUTOSELECT_GUID;
     } else if (cfg.codec == Codec::HEVC) {
         NV_ENC_CONFIG_HEVC& h = c.encodeCodecConfig.hevcConfig;
-        h.idrPeriod = c.gopLength;
-        h.chromaFormatIDC = yuv444 ? 3 : 1;
+        set_h26x_structure(cfg, c.gopLength, ir_period, h);
         h.pixelBitDepthMinus8 = static_cast<uint32_t>(cfg.bit_depth - 8);
-        h.repeatSPSPPS = 1;
-        if (cfg.intra_refresh) {
-            h.enableIntraRefresh = 1;
-            h.intraRefreshPeriod = ir_period;
-            h.intraRefreshCnt = ir_frames;
-        }
-        if (cfg.slices > 1) {
-            h.sliceMode = 3;
-            h.sliceModeData = static_cast<uint32_t>(cfg.slices);
-        }
         fill_vui(cfg.color, h.hevcVUIParameters);
         c.profileGUID = yuv444 ? NV_ENC_HEVC_PROFILE_FREXT_GUID
                                : cfg.bit_depth == 10 ? NV_ENC_HEVC_PROFILE_MAIN10_GUID : NV_ENC_HEVC_PROFILE_MAIN_GUID;
@@ -158,11 +156,7 @@ void build_session_params(const SessionHandle& s, const EncoderConfig& cfg, Sess
         a.pixelBitDepthMinus8 = static_cast<uint32_t>(cfg.bit_depth - 8);
         a.repeatSeqHdr = 1;        // sequence header before every key frame: joinable streams
         a.outputAnnexBFormat = 0;  // low-overhead OBUs, as IVF, MP4 and RTP carry them
-        if (cfg.intra_refresh) {
-            a.enableIntraRefresh = 1;
-            a.intraRefreshPeriod = ir_period;
-            a.intraRefreshCnt = ir_frames;
-        }
+        set_intra_refresh(cfg, ir_period, a);
         if (cfg.color.specified()) {
             a.colorPrimaries = static_cast<uint32_t>(cfg.color.primaries);
             a.transferCharacteristics = static_cast<uint32_t>(cfg.color.transfer);
