@@ -43,6 +43,17 @@ std::optional<Header> parse_packet(std::span<const uint8_t> packet, std::span<co
 // 90 kHz timestamp of a packet's pts given in units of 1/fps (pts = frame index).
 uint32_t timestamp_from_pts(int64_t pts, int fps_num, int fps_den, uint32_t base = 0);
 
+// RFC 4588 retransmission packets ("rtx" payload format, SSRC multiplexing): the original's header
+// (CSRCs and extension included) with the retransmission stream's payload type, SSRC and sequence
+// number, then the original sequence number (OSN), then the original payload without its padding.
+// Empty when `original` is not a well-formed RTP packet.
+std::vector<uint8_t> make_rtx_packet(std::span<const uint8_t> original, uint8_t rtx_payload_type, uint32_t rtx_ssrc,
+                                     uint16_t rtx_sequence);
+// The original packet back from an RTX packet: the media stream's payload type and SSRC, the OSN as
+// sequence number. nullopt for a malformed packet or one too short to hold an OSN.
+std::optional<std::vector<uint8_t>> original_from_rtx(std::span<const uint8_t> rtx, uint8_t media_payload_type,
+                                                      uint32_t media_ssrc);
+
 struct PayloaderConfig {
     Codec codec = Codec::H264;
     size_t max_payload = kDefaultMaxPayload;   // RTP payload bytes per packet (the RTP header comes on top)

@@ -71,6 +71,13 @@ struct SenderConfig {
     std::chrono::milliseconds retransmit_history{1000};
     std::function<void()> on_keyframe_request;         // PLI, or FIR with a new sequence number
     std::function<void(int64_t)> on_bitrate_estimate;  // REMB: bits/s the receiver can take
+    // RFC 4588: send retransmissions as RTX packets on a stream of their own (payload type and
+    // SSRC as negotiated, e.g. by WebRTC's SDP) instead of again on the media SSRC.
+    struct RtxStream {
+        uint8_t payload_type = 0;
+        uint32_t ssrc = 0;
+    };
+    std::optional<RtxStream> rtx;
     // Sender-side loss for tests and demos: each RTP transmission (retransmissions too) is dropped
     // with this probability, drawn from a generator seeded with loss_seed, so a run repeats.
     double simulated_loss = 0;

@@ -30,6 +30,9 @@ struct WhepConfig {
     size_t max_payload = rtp::kDefaultMaxPayload;
     int64_t pacing_rate = 0;         // bits/s per viewer; 0 = unpaced
     std::chrono::milliseconds retransmit_history{1000};
+    // RFC 4588: retransmit on an RTX stream of its own when the viewer offers "rtx" for the chosen
+    // format (browsers do); otherwise, or when false, again on the media SSRC.
+    bool rtx = true;
     double simulated_loss = 0;       // per viewer, as rtp::SenderConfig
     uint64_t loss_seed = 1;
     std::string cname = "nvcast";

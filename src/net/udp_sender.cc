@@ -85,6 +85,9 @@ struct UdpSender::Impl {
     bool have_rtp = false;
     uint32_t ssrc = 0, last_ts = 0, rtp_packets = 0, rtp_octets = 0;
     Clock::time_point last_ts_time;
+    // The RTX stream's own counters (config.rtx), under tx_mutex.
+    uint16_t rtx_sequence = 0;
+    uint32_t rtx_packets = 0, rtx_octets = 0;
 
     // Feedback: a thread reading receivers' RTCP; the history of sent packets it resends from.
     struct Sent {
@@ -246,10 +249,14 @@ struct UdpSender::Impl {
         if (!config.rtcp || !have_rtp) return;
         const double elapsed = std::chrono::duration<double>(Clock::now() - last_ts_time).count();
         const uint32_t ts = last_ts + static_cast<uint32_t>(elapsed * kVideoClockRate);
-        std::vector<std::vector<uint8_t>> packet(1);
-        packet[0] = bye ? detail::make_bye(ssrc, detail::ntp_now(), ts, rtp_packets, rtp_octets, config.cname)
-                        : detail::make_sender_report(ssrc, detail::ntp_now(), ts, rtp_packets, rtp_octets, config.cname);
-        transmit_batch(packet, 0, 1, true);
+        std::vector<std::vector<uint8_t>> packets;
+        const auto report = [&](uint32_t source, uint32_t count, uint32_t octets) {
+            packets.push_back(bye ? detail::make_bye(source, detail::ntp_now(), ts, count, octets, config.cname)
+                                  : detail::make_sender_report(source, detail::ntp_now(), ts, count, octets, config.cname));
+        };
+        report(ssrc, rtp_packets, rtp_octets);
+        if (rtx_packets > 0) report(config.rtx->ssrc, rtx_packets, rtx_octets);  // a stream of its own (RFC 4588 §5)
+        transmit_batch(packets, 0, packets.size(), true);
     }
 
     void send_frame(QueuedFrame& frame) {
@@ -312,7 +319,17 @@ struct UdpSender::Impl {
         for (uint16_t seq : sequences) {
             if (history.empty()) break;  // retransmission is off
             const Sent& s = history[seq];
-            if (!s.packet.empty() && now - s.when <= config.retransmit_history) again.push_back(s.packet);
+            if (s.packet.empty() || now - s.when > config.retransmit_history) continue;
+            if (!config.rtx) {
+                again.push_back(s.packet);
+                continue;
+            }
+            auto rtx = make_rtx_packet(s.packet, config.rtx->payload_type, config.rtx->ssrc, rtx_sequence);
+            if (rtx.empty()) continue;  // not RTP: nothing a receiver could use
+            ++rtx_sequence;
+            ++rtx_packets;
+            rtx_octets += static_cast<uint32_t>(rtx.size() - kHeaderSize);
+            again.push_back(std::move(rtx));
         }
         if (!again.empty()) transmit_batch(again, 0, again.size(), false);
         std::lock_guard lock(mutex);
@@ -414,6 +431,9 @@ UdpSender::UdpSender(const SenderConfig& config) : impl_(std::make_unique<Impl>(
     if (s.config.rtcp) s.rtcp_addr = make_address(s.address, rtcp_port, &s.rtcp_len);
     if (!(config.simulated_loss >= 0 && config.simulated_loss < 1))
         throw Error(ErrorCode::InvalidArgument, "simulated loss must be in [0, 1)");
+    if (config.rtx && config.rtx->payload_type > 127)
+        throw Error(ErrorCode::InvalidArgument,
+                    "RTX payload type " + std::to_string(config.rtx->payload_type) + " is out of range (0..127)");
     if (config.srtp) {
         s.srtp = std::make_unique<detail::SrtpSession>(*config.srtp, detail::SrtpSession::Direction::Outbound);
         // Receivers keyed like us (one SDP crypto line, as nvcast receive) protect their RTCP with
@@ -441,6 +461,7 @@ UdpSender::UdpSender(const SenderConfig& config) : impl_(std::make_unique<Impl>(
                                                                : reinterpret_cast<sockaddr_in*>(&local)->sin_port);
     if (config.retransmit_history.count() > 0) s.history.resize(65536);
     s.loss_rng.seed(config.loss_seed);
+    s.rtx_sequence = static_cast<uint16_t>(std::random_device{}());  // random start (RFC 3550 §5.1)
     s.next_rtcp = Clock::now() + std::chrono::milliseconds(200);  // first report soon after the start
     s.thread = std::thread([&s] { s.run(); });
     if (s.owns_socket) s.feedback_thread = std::thread([&s] { s.listen(); });

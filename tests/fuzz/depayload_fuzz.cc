@@ -1,13 +1,39 @@
 // libFuzzer target for one RTP depayloader (codec chosen at build time by NVCAST_FUZZ_CODEC).
 // Input: a sequence of packets, each a 2-byte big-endian length followed by that many bytes.
-// The depayloader must never crash, and whatever it calls complete must be well-formed.
+// The depayloader must never crash, and whatever it calls complete must be well-formed; each packet
+// wrapped as RFC 4588 RTX must unwrap to the same header and payload.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <span>
 
 #include "nvcast/bitstream.h"
 #include "nvcast/error.h"
 #include "nvcast/rtp.h"
+
+namespace {
+
+void check_rtx_round_trip(std::span<const uint8_t> packet) {
+    using namespace nvcast::rtp;
+    std::span<const uint8_t> payload;
+    const auto header = parse_packet(packet, &payload);
+    const auto rtx = make_rtx_packet(packet, 97, 0x5eed, 7);
+    if (!header) {
+        if (!rtx.empty()) std::abort();  // only RTP is wrapped
+        return;
+    }
+    const auto back = original_from_rtx(rtx, header->payload_type, header->ssrc);
+    if (!back) std::abort();
+    std::span<const uint8_t> back_payload;
+    const auto back_header = parse_packet(*back, &back_payload);
+    if (!back_header || back_header->sequence != header->sequence || back_header->timestamp != header->timestamp ||
+        back_header->marker != header->marker || back_header->payload_type != header->payload_type ||
+        !std::equal(payload.begin(), payload.end(), back_payload.begin(), back_payload.end()))
+        std::abort();
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     nvcast::rtp::DepayloaderConfig config;
@@ -35,6 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         pos += 2;
         const size_t take = n < size - pos ? n : size - pos;
         depayloader->push({data + pos, take});
+        check_rtx_round_trip({data + pos, take});
         pos += take;
         check();
     }

@@ -11,10 +11,12 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include "nvcast/pipeline.h"
+#include "nvcast/rtp.h"
 #include "nvcast/stream.h"
 #include "support/udp_peer.h"
 
@@ -79,7 +81,10 @@ TEST(RtcpFeedback, MalformedInputIsRefusedOrCutShort) {
     EXPECT_FALSE(rtp::parse_feedback(remb, 42)->remb_bitrate);
 }
 
-TEST(RtcpFeedback, NackedPacketsAreSentAgainFromTheHistory) {
+// Sends 200 packets with 20% seeded loss, then NACKs what is missing until all arrived; with `rtx`,
+// retransmissions must come as RFC 4588 packets on that stream (own SSRC, consecutive sequence numbers)
+// that unwrap to the original. Returns how many retransmissions came as RTX packets.
+size_t recover_every_nacked_packet(std::optional<rtp::SenderConfig::RtxStream> rtx) {
     rtp::ReceiverConfig rc;
     rc.local = {"127.0.0.1", 0};
     rtp::UdpReceiver receiver(rc);
@@ -89,9 +94,11 @@ TEST(RtcpFeedback, NackedPacketsAreSentAgainFromTheHistory) {
     sc.simulated_loss = 0.2;
     sc.loss_seed = 7;
     sc.retransmit_history = 30s;  // the rounds below must not outlast it on a slow (sanitized) build
+    sc.rtx = rtx;
     rtp::UdpSender sender(sc);
-    ASSERT_NE(sender.stats().local_port, 0);
+    EXPECT_NE(sender.stats().local_port, 0);
 
+    constexpr uint32_t kMediaSsrc = 0x0abc;
     std::map<uint16_t, std::vector<uint8_t>> sent;
     for (int frame = 0; frame < 20; ++frame) {
         rtp::PacketList packets;
@@ -108,20 +115,38 @@ TEST(RtcpFeedback, NackedPacketsAreSentAgainFromTheHistory) {
     sender.flush();
     std::set<uint16_t> missing;
     for (const auto& [seq, p] : sent) missing.insert(seq);
+    size_t rtx_packets = 0;
+    std::optional<uint16_t> last_rtx_sequence;
     const auto collect = [&] {
         while (auto p = receiver.receive(150ms)) {
-            ASSERT_TRUE(sent.count(sequence_of(*p)));
-            EXPECT_EQ(*p, sent[sequence_of(*p)]) << "a retransmission is the packet as it was";
-            missing.erase(sequence_of(*p));
+            std::vector<uint8_t> original = *p;
+            if (rtx && (*p)[1] == rtx->payload_type) {
+                const auto header = rtp::parse_packet(*p, nullptr);
+                ASSERT_TRUE(header);
+                EXPECT_EQ(header->ssrc, rtx->ssrc);
+                // Loss may take some, but what arrives comes in order of the stream's own sequence.
+                if (last_rtx_sequence) {
+                    const auto step = static_cast<uint16_t>(header->sequence - *last_rtx_sequence);
+                    EXPECT_TRUE(step >= 1 && step < 100) << "RTX sequence number went from " << *last_rtx_sequence;
+                }
+                last_rtx_sequence = header->sequence;
+                auto unwrapped = rtp::original_from_rtx(*p, 96, kMediaSsrc);
+                ASSERT_TRUE(unwrapped);
+                original = *unwrapped;
+                ++rtx_packets;
+            }
+            ASSERT_TRUE(sent.count(sequence_of(original)));
+            EXPECT_EQ(original, sent[sequence_of(original)]) << "a retransmission is the packet as it was";
+            missing.erase(sequence_of(original));
         }
     };
     collect();
     const size_t lost = missing.size();
-    ASSERT_GT(lost, 10u) << "20% simulated loss of 200 packets";
+    EXPECT_GT(lost, 10u) << "20% simulated loss of 200 packets";
     EXPECT_EQ(sender.stats().simulated_losses, lost);
     for (int round = 0; round < 20 && !missing.empty(); ++round) {  // retransmissions can be lost too
         const std::vector<uint16_t> ask(missing.begin(), missing.end());
-        send_to_sender(sender.stats().local_port, rtp::make_nack(1, 0x0abc, ask));
+        send_to_sender(sender.stats().local_port, rtp::make_nack(1, kMediaSsrc, ask));
         collect();
     }
     EXPECT_TRUE(missing.empty()) << missing.size() << " packets never recovered";
@@ -129,6 +154,15 @@ TEST(RtcpFeedback, NackedPacketsAreSentAgainFromTheHistory) {
     EXPECT_GE(stats.retransmitted, lost);
     EXPECT_GE(stats.nacked, lost);
     EXPECT_GE(stats.feedback_packets, 1u);
+    return rtx_packets;
+}
+
+TEST(RtcpFeedback, NackedPacketsAreSentAgainFromTheHistory) {
+    EXPECT_EQ(recover_every_nacked_packet(std::nullopt), 0u);
+}
+
+TEST(RtcpFeedback, NackedPacketsComeOnTheRtxStreamWhenThereIsOne) {
+    EXPECT_GT(recover_every_nacked_packet(rtp::SenderConfig::RtxStream{97, 0x5eed}), 10u);
 }
 
 TEST(RtcpFeedback, KeyframeAndBitrateRequestsReachTheEncoder) {

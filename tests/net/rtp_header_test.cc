@@ -51,3 +51,34 @@ TEST(RtpHeader, TimestampsAre90kHzFromFrameIndex) {
     // Wraps modulo 2^32.
     EXPECT_EQ(rtp::timestamp_from_pts(1, 30, 1, 0xFFFFFFFFu), 2999u);
 }
+
+// RFC 4588 §4, with the packet of ParsesCsrcExtensionAndPadding plus the marker bit: the RTX packet
+// keeps timestamp, marker, CSRC and extension, takes the RTX stream's payload type, sequence number
+// and SSRC, puts the original sequence number first and drops the original's padding.
+TEST(RtpRtx, WrapsThePacketAfterItsOriginalSequenceNumberAndUnwrapsItBack) {
+    const Bytes original = {0xB1, 0xE0, 0x00, 0x05, 0, 0, 0, 9, 0, 0, 0, 7, /*csrc*/ 1, 2, 3, 4,
+                            /*ext*/ 0xBE, 0xDE, 0x00, 0x01, 9, 9, 9, 9, /*payload*/ 0xAB, 0xCD, /*pad*/ 0, 0, 3};
+    const Bytes rtx = rtp::make_rtx_packet(original, 97, 0x01020304, 0xFFFF);
+    const Bytes expected = {0x91, 0xE1, 0xFF, 0xFF, 0, 0, 0, 9, 1, 2, 3, 4, /*csrc*/ 1, 2, 3, 4,
+                            /*ext*/ 0xBE, 0xDE, 0x00, 0x01, 9, 9, 9, 9, /*osn*/ 0x00, 0x05, /*payload*/ 0xAB, 0xCD};
+    EXPECT_EQ(rtx, expected);
+    const auto back = rtp::original_from_rtx(rtx, 96, 7);
+    ASSERT_TRUE(back);
+    Bytes unpadded(original.begin(), original.end() - 3);
+    unpadded[0] &= 0xDF;  // the padding went with the wrapping
+    EXPECT_EQ(*back, unpadded);
+    std::span<const uint8_t> payload;
+    ASSERT_TRUE(rtp::parse_packet(*back, &payload));
+    EXPECT_EQ(Bytes(payload.begin(), payload.end()), (Bytes{0xAB, 0xCD}));
+}
+
+TEST(RtpRtx, MalformedPacketsAreRefused) {
+    EXPECT_TRUE(rtp::make_rtx_packet(Bytes{0x80, 0x60, 0, 1}, 97, 1, 1).empty());  // not RTP
+    const Bytes no_osn = {0x80, 0x61, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0x42};       // 1 payload byte: no room for an OSN
+    EXPECT_FALSE(rtp::original_from_rtx(no_osn, 96, 7));
+    EXPECT_FALSE(rtp::original_from_rtx(Bytes{0x40, 0x61, 0, 1}, 96, 7));
+    const Bytes empty_original = {0x80, 0x61, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0x12, 0x34};  // OSN only: an empty payload
+    const auto back = rtp::original_from_rtx(empty_original, 96, 7);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(*back, (Bytes{0x80, 0x60, 0x12, 0x34, 0, 0, 0, 0, 0, 0, 0, 7}));
+}

@@ -75,6 +75,35 @@ TEST(WebRtcSdp, TheAnswerIsIceLitePassiveBundledAndRejectsOtherSections) {
         EXPECT_NE(answer.find(std::string(line) + "\r\n"), std::string::npos) << line << "\n" << answer;
 }
 
+// Chromium offers an rtx format for each video format (RFC 4588, "apt" naming it): the chosen
+// format's comes along, and the answer declares it with the two streams' SSRCs grouped as FID.
+TEST(WebRtcSdp, TheChosenFormatsRtxIsAnsweredWithAnFidGroup) {
+    const auto offer = parse_webrtc_offer(chromium_offer());
+    const auto h264 = choose_format(offer, Codec::H264, kBaselineSps);
+    ASSERT_TRUE(h264);
+    ASSERT_EQ(h264->format.payload_type, 102);
+    EXPECT_EQ(h264->rtx_payload_type, 103);  // a=fmtp:103 apt=102
+    const auto av1 = choose_format(offer, Codec::AV1, {});
+    ASSERT_TRUE(av1);
+    EXPECT_EQ(av1->rtx_payload_type, 46);  // a=fmtp:46 apt=45
+    AnswerParams p;
+    p.address = "127.0.0.1";
+    p.port = 40000;
+    p.ssrc = 1234;
+    p.rtx_ssrc = 5678;
+    const std::string answer = make_webrtc_answer(offer, *h264, p);
+    for (const char* line : {"m=video 40000 UDP/TLS/RTP/SAVPF 102 103", "a=rtpmap:103 rtx/90000", "a=fmtp:103 apt=102",
+                             "a=ssrc-group:FID 1234 5678", "a=ssrc:5678 cname:nvcast", "a=ssrc:1234 cname:nvcast"})
+        EXPECT_NE(answer.find(std::string(line) + "\r\n"), std::string::npos) << line << "\n" << answer;
+
+    ChosenFormat plain = *h264;  // no rtx (not offered, or turned off): nothing of it in the answer
+    plain.rtx_payload_type.reset();
+    const std::string without = make_webrtc_answer(offer, plain, p);
+    EXPECT_NE(without.find("m=video 40000 UDP/TLS/RTP/SAVPF 102\r\n"), std::string::npos) << without;
+    EXPECT_EQ(without.find("rtx"), std::string::npos) << without;
+    EXPECT_EQ(without.find("5678"), std::string::npos) << without;
+}
+
 TEST(WebRtcSdp, UnusableOffersAreRefusedSayingWhy) {
     const std::string base = "v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n";
     const std::string creds = "a=ice-ufrag:abcd\r\na=ice-pwd:0123456789012345678901\r\n";

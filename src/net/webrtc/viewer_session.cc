@@ -78,7 +78,10 @@ ViewerSession::ViewerSession(std::string id, const WhepConfig& config, const Str
                              const WebRtcOffer& offer, const ChosenFormat& format,
                              std::shared_ptr<const DtlsCertificate> certificate, const std::string& local_address)
     : id_(std::move(id)), config_(config), stream_(stream) {
+    ChosenFormat chosen = format;
+    if (!config.rtx) chosen.rtx_payload_type.reset();
     codec_name_ = format.format.encoding + "/" + std::to_string(format.format.payload_type);
+    if (chosen.rtx_payload_type) codec_name_ += "+rtx/" + std::to_string(*chosen.rtx_payload_type);
     local_ufrag_ = ice_characters(8);
     local_pwd_ = ice_characters(24);
     remote_ufrag_ = offer.ice_ufrag;
@@ -89,6 +92,11 @@ ViewerSession::ViewerSession(std::string id, const WhepConfig& config, const Str
     pc.codec_headers = stream.codec_headers;
     payloader_ = rtp::Payloader::create(pc);
     timestamp_base_ = payloader_->ssrc() ^ 0x5a5a5a5a;
+    if (chosen.rtx_payload_type) {
+        rtx_ = rtp::SenderConfig::RtxStream{static_cast<uint8_t>(*chosen.rtx_payload_type), payloader_->ssrc()};
+        while (rtx_->ssrc == payloader_->ssrc())  // an SSRC of its own
+            RAND_bytes(reinterpret_cast<unsigned char*>(&rtx_->ssrc), sizeof rtx_->ssrc);
+    }
     dtls_ = std::make_unique<DtlsServer>(certificate, offer.fingerprint);
 
     uint16_t port = 0;
@@ -100,9 +108,10 @@ ViewerSession::ViewerSession(std::string id, const WhepConfig& config, const Str
     a.address = local_address;
     a.port = port;
     a.ssrc = payloader_->ssrc();
+    if (rtx_) a.rtx_ssrc = rtx_->ssrc;
     a.cname = config.cname;
     a.session_id = payloader_->ssrc();
-    answer_ = make_webrtc_answer(offer, format, a);
+    answer_ = make_webrtc_answer(offer, chosen, a);
     created_ = last_consent_ = Clock::now();
     thread_ = std::thread([this] { run(); });
 }
@@ -195,6 +204,7 @@ void ViewerSession::start_media() {
     sc.srtp_inbound = keys.remote;
     sc.pacing_rate = config_.pacing_rate;
     sc.retransmit_history = config_.retransmit_history;
+    sc.rtx = rtx_;
     sc.simulated_loss = config_.simulated_loss;
     sc.loss_seed = config_.loss_seed;
     sc.cname = config_.cname;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -60,6 +61,7 @@ private:
     std::unique_ptr<DtlsServer> dtls_;
     std::unique_ptr<rtp::Payloader> payloader_;
     uint32_t timestamp_base_ = 0;
+    std::optional<rtp::SenderConfig::RtxStream> rtx_;  // negotiated RFC 4588 retransmission stream
 
     // The ICE-selected address: where media and DTLS go.
     sockaddr_storage remote_{};

@@ -65,6 +65,37 @@ int stream_h264_profile(const std::vector<uint8_t>& headers) {
     return -1;
 }
 
+// The first offered format that can carry the stream (choose_format without its rtx).
+std::optional<ChosenFormat> choose_media_format(const WebRtcOffer& offer, Codec codec, const std::vector<uint8_t>& headers) {
+    const int profile = codec == Codec::H264 ? stream_h264_profile(headers) : -1;
+    std::optional<ChosenFormat> fallback;
+    for (size_t i = 0; i < offer.media.size(); ++i) {
+        const OfferedMedia& m = offer.media[i];
+        if (m.kind != "video" || !m.receives || m.protocol.find("SAVPF") == std::string::npos) continue;
+        for (const OfferedFormat& f : m.formats) {
+            if (codec == Codec::H264 && f.encoding == "H264") {
+                if (fmtp_value(f.fmtp, "packetization-mode") != "1") continue;
+                const std::string level_id = fmtp_value(f.fmtp, "profile-level-id");
+                int offered_profile = -1;
+                if (level_id.size() == 6) std::from_chars(level_id.data(), level_id.data() + 2, offered_profile, 16);
+                if (offered_profile == profile) return ChosenFormat{i, f, std::nullopt};
+                if (!fallback) fallback = ChosenFormat{i, f, std::nullopt};
+            } else if ((codec == Codec::AV1 && f.encoding == "AV1") || (codec == Codec::HEVC && f.encoding == "H265")) {
+                return ChosenFormat{i, f, std::nullopt};
+            }
+        }
+        if (fallback) return fallback;  // the first video section that can take the stream
+    }
+    return fallback;
+}
+
+// The offered RFC 4588 retransmission format for payload type `pt` of `m`.
+std::optional<int> rtx_format_for(const OfferedMedia& m, int pt) {
+    for (const OfferedFormat& f : m.formats)
+        if (f.encoding == "RTX" && fmtp_value(f.fmtp, "apt") == std::to_string(pt)) return f.payload_type;
+    return std::nullopt;
+}
+
 }  // namespace
 
 WebRtcOffer parse_webrtc_offer(std::string_view sdp) {
@@ -134,26 +165,9 @@ WebRtcOffer parse_webrtc_offer(std::string_view sdp) {
 }
 
 std::optional<ChosenFormat> choose_format(const WebRtcOffer& offer, Codec codec, const std::vector<uint8_t>& headers) {
-    const int profile = codec == Codec::H264 ? stream_h264_profile(headers) : -1;
-    std::optional<ChosenFormat> fallback;
-    for (size_t i = 0; i < offer.media.size(); ++i) {
-        const OfferedMedia& m = offer.media[i];
-        if (m.kind != "video" || !m.receives || m.protocol.find("SAVPF") == std::string::npos) continue;
-        for (const OfferedFormat& f : m.formats) {
-            if (codec == Codec::H264 && f.encoding == "H264") {
-                if (fmtp_value(f.fmtp, "packetization-mode") != "1") continue;
-                const std::string level_id = fmtp_value(f.fmtp, "profile-level-id");
-                int offered_profile = -1;
-                if (level_id.size() == 6) std::from_chars(level_id.data(), level_id.data() + 2, offered_profile, 16);
-                if (offered_profile == profile) return ChosenFormat{i, f};
-                if (!fallback) fallback = ChosenFormat{i, f};
-            } else if ((codec == Codec::AV1 && f.encoding == "AV1") || (codec == Codec::HEVC && f.encoding == "H265")) {
-                return ChosenFormat{i, f};
-            }
-        }
-        if (fallback) return fallback;  // the first video section that can take the stream
-    }
-    return fallback;
+    auto chosen = choose_media_format(offer, codec, headers);
+    if (chosen) chosen->rtx_payload_type = rtx_format_for(offer.media[chosen->media_index], chosen->format.payload_type);
+    return chosen;
 }
 
 std::string make_webrtc_answer(const WebRtcOffer& offer, const ChosenFormat& chosen, const AnswerParams& p) {
@@ -179,7 +193,10 @@ std::string make_webrtc_answer(const WebRtcOffer& offer, const ChosenFormat& cho
             continue;
         }
         const char* ip = p.address.find(':') != std::string::npos ? "IP6" : "IP4";
-        s << "m=video " << p.port << " " << m.protocol << " " << pt << "\r\n"
+        const std::optional<int> rtx = chosen.rtx_payload_type;
+        s << "m=video " << p.port << " " << m.protocol << " " << pt;
+        if (rtx) s << ' ' << *rtx;
+        s << "\r\n"
           << "c=IN " << ip << " " << p.address << "\r\n"
           << "a=mid:" << m.mid << "\r\n"
           << "a=ice-ufrag:" << p.ice_ufrag << "\r\n"
@@ -193,10 +210,18 @@ std::string make_webrtc_answer(const WebRtcOffer& offer, const ChosenFormat& cho
         s << "a=rtcp-fb:" << pt << " nack\r\n"
           << "a=rtcp-fb:" << pt << " nack pli\r\n"
           << "a=rtcp-fb:" << pt << " ccm fir\r\n"
-          << "a=rtcp-fb:" << pt << " goog-remb\r\n"
-          << "a=ssrc:" << p.ssrc << " cname:" << p.cname << "\r\n"
-          << "a=ssrc:" << p.ssrc << " msid:nvcast video\r\n"
-          << "a=msid:nvcast video\r\n"
+          << "a=rtcp-fb:" << pt << " goog-remb\r\n";
+        if (rtx)
+            s << "a=rtpmap:" << *rtx << " rtx/90000\r\n"
+              << "a=fmtp:" << *rtx << " apt=" << pt << "\r\n"
+              << "a=ssrc-group:FID " << p.ssrc << ' ' << p.rtx_ssrc << "\r\n";
+        std::vector<uint32_t> ssrcs{p.ssrc};
+        if (rtx) ssrcs.push_back(p.rtx_ssrc);
+        for (const uint32_t ssrc : ssrcs) {
+            s << "a=ssrc:" << ssrc << " cname:" << p.cname << "\r\n"
+              << "a=ssrc:" << ssrc << " msid:nvcast video\r\n";
+        }
+        s << "a=msid:nvcast video\r\n"
           << "a=candidate:1 1 udp 2130706431 " << p.address << ' ' << p.port << " typ host\r\n"
           << "a=end-of-candidates\r\n";
     }

@@ -41,10 +41,12 @@ WebRtcOffer parse_webrtc_offer(std::string_view sdp);
 
 // The offered video format that carries a stream of `codec` whose parameter sets are `headers`:
 // H.264 in packetization-mode 1 (the offer's profile matching the stream's when there is one),
-// AV1, or H.265. nullopt when the offer has none of them.
+// AV1, or H.265. nullopt when the offer has none of them. The format's RFC 4588 retransmission
+// format ("rtx" with apt = its payload type) comes along when the offer has one.
 struct ChosenFormat {
     size_t media_index = 0;  // into WebRtcOffer::media
     OfferedFormat format;
+    std::optional<int> rtx_payload_type;
 };
 std::optional<ChosenFormat> choose_format(const WebRtcOffer& offer, Codec codec, const std::vector<uint8_t>& headers);
 
@@ -54,11 +56,13 @@ struct AnswerParams {
     std::string address;      // where the viewer sends to: our candidate
     uint16_t port = 0;
     uint32_t ssrc = 0;
+    uint32_t rtx_ssrc = 0;    // the retransmission stream's, when the chosen format has rtx
     std::string cname = "nvcast";
     uint64_t session_id = 1;
 };
 
-// The answer: ICE-lite, setup:passive, rtcp-mux, BUNDLE of the chosen section; every other
+// The answer: ICE-lite, setup:passive, rtcp-mux, BUNDLE of the chosen section (with its rtx format
+// and an SSRC group FID of the two streams when chosen.rtx_payload_type is set); every other
 // section rejected (port 0), as JSEP requires.
 std::string make_webrtc_answer(const WebRtcOffer& offer, const ChosenFormat& chosen, const AnswerParams& params);
 
