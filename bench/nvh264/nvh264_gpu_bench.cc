@@ -186,8 +186,10 @@ int main(int argc, char** argv) {
         if (s.w <= 1280) {
             nvh264::Options cpu_opt;
             cpu_opt.engine = nvh264::EngineChoice::Cpu;
-            results.push_back(run("nvh264 CPU reference (1 thread)",
-                                  [&] { return std::make_unique<nvh264::NvH264Encoder>(cfg, cpu_opt); }, host,
+            EncoderConfig cpu_cfg = cfg;
+            cpu_cfg.threads = x264_threads;  // its per-macroblock stages split rows among threads, as x264's peers do
+            results.push_back(run("nvh264 CPU reference (" + std::to_string(x264_threads) + " threads)",
+                                  [&] { return std::make_unique<nvh264::NvH264Encoder>(cpu_cfg, cpu_opt); }, host,
                                   std::min(gpu_frames, 5), 1));
         }
         double superfast = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "backends/nvh264/analysis.h"
 #include "backends/nvh264/cavlc.h"
@@ -13,6 +14,7 @@
 #include "backends/nvh264/load.h"
 #include "backends/nvh264/mb_decide.h"
 #include "backends/nvh264/motion_search.h"
+#include "core/parallel_rows.h"
 #include "nvcast/error.h"
 
 namespace nvcast::nvh264 {
@@ -72,12 +74,17 @@ public:
     double analyse(const FrameContext& setup) override {
         const FrameContext f = bind(setup);
         if (!f.p_slice) {
+            std::vector<int64_t> row_totals(static_cast<size_t>(f.src.y.height / 8), 0);  // summed in order below
+            parallel_rows(static_cast<int>(row_totals.size()), config_.threads, 2, [&](int begin, int end) {
+                for (int r = begin; r < end; ++r)
+                    for (int bx = 0; bx + 8 <= f.src.y.width; bx += 8)
+                        row_totals[static_cast<size_t>(r)] += intra_block_complexity(f.src.y, bx, r * 8);
+            });
             int64_t total = 0;
-            for (int by = 0; by + 8 <= f.src.y.height; by += 8)
-                for (int bx = 0; bx + 8 <= f.src.y.width; bx += 8) total += intra_block_complexity(f.src.y, bx, by);
+            for (const int64_t t : row_totals) total += t;
             return static_cast<double>(total);
         }
-        motion_search_stage(f);
+        motion_search_stage(f, config_.threads);
         int64_t total = 0;
         for (const MotionResult& m : motion_) total += m.cost16;
         return static_cast<double>(total);
@@ -86,7 +93,7 @@ public:
     std::vector<uint8_t> code_slices(const FrameContext& setup, const std::vector<BitWriter>& headers,
                                      int nal_unit_type) override {
         const FrameContext f = bind(setup);
-        decide_stage(f);
+        decide_stage(f, config_.threads);
         // Entropy: one chunk per macroblock (with the skip run that precedes it), then per-slice concatenation.
         const size_t n = mbs_.size();
         std::vector<int> trailing_skips(static_cast<size_t>(f.slices), 0);
@@ -136,7 +143,7 @@ public:
         const FrameContext f = bind(setup);
         if (f.tools.deblock) deblock_stage(f, DeblockParams{});
         std::swap(ref_.pic, rec_);
-        build_half_planes(ref_.view());
+        build_half_planes(ref_.view(), config_.threads);
         have_prev_motion_ = f.p_slice;
         if (f.p_slice) std::swap(prev_motion_, motion_);
     }

@@ -27,8 +27,9 @@ NVCAST_HD void half_samples_at(const RefView& r, int x, int y) {
     r.half_hv.at(x, y) = clip_pixel((j1 + 512) >> 10);
 }
 
-// Builds the half-sample planes of a reference picture (a whole-frame stage: one thread per sample on the GPU).
-void build_half_planes(const RefView& ref);
+// Builds the half-sample planes of a reference picture (a whole-frame stage: one thread per sample on
+// the GPU; bands of rows on `threads` threads here, 0: one per hardware thread).
+void build_half_planes(const RefView& ref, int threads);
 
 // One luma prediction sample at integer position (xi, yi) with fraction (fx, fy) in quarter samples.
 NVCAST_HD int luma_qpel_sample(const RefView& r, int xi, int yi, int fx, int fy) {

@@ -406,7 +406,7 @@ NVCAST_HD_FN void vector_differences_mb(const FrameContext& f, int mbx, int mby)
 }
 
 // Host stage: plan_mb, then speculate_skip_mb over the picture, finish_mb in raster order, then
-// vector_differences_mb.
-void decide_stage(const FrameContext& f);
+// vector_differences_mb; all but finish_mb on `threads` threads (0: one per hardware thread).
+void decide_stage(const FrameContext& f, int threads);
 
 }  // namespace nvcast::nvh264

@@ -150,6 +150,6 @@ NVCAST_HD_FN void motion_search_mb(const FrameContext& f, int mbx, int mby, Lane
 }
 
 // Host stage: every macroblock in raster order.
-void motion_search_stage(const FrameContext& f);
+void motion_search_stage(const FrameContext& f, int threads);
 
 }  // namespace nvcast::nvh264
