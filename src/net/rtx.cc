@@ -5,7 +5,8 @@
 namespace nvcast::rtp {
 namespace {
 
-// The header bytes of a parsed packet: fixed header, CSRCs and extension, i.e. all before the payload.
+// The header bytes of a parsed packet: fixed header, CSRCs and extension, i.e. all before the payload
+// (parse_packet's payload is a view into the packet).
 size_t header_length(std::span<const uint8_t> packet, std::span<const uint8_t> payload) {
     return static_cast<size_t>(payload.data() - packet.data());
 }

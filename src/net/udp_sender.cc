@@ -249,10 +249,11 @@ struct UdpSender::Impl {
         if (!config.rtcp || !have_rtp) return;
         const double elapsed = std::chrono::duration<double>(Clock::now() - last_ts_time).count();
         const uint32_t ts = last_ts + static_cast<uint32_t>(elapsed * kVideoClockRate);
+        const uint64_t ntp = detail::ntp_now();  // one instant for both streams' reports
         std::vector<std::vector<uint8_t>> packets;
         const auto report = [&](uint32_t source, uint32_t count, uint32_t octets) {
-            packets.push_back(bye ? detail::make_bye(source, detail::ntp_now(), ts, count, octets, config.cname)
-                                  : detail::make_sender_report(source, detail::ntp_now(), ts, count, octets, config.cname));
+            packets.push_back(bye ? detail::make_bye(source, ntp, ts, count, octets, config.cname)
+                                  : detail::make_sender_report(source, ntp, ts, count, octets, config.cname));
         };
         report(ssrc, rtp_packets, rtp_octets);
         if (rtx_packets > 0) report(config.rtx->ssrc, rtx_packets, rtx_octets);  // a stream of its own (RFC 4588 §5)

@@ -104,8 +104,9 @@ size_t recover_every_nacked_packet(std::optional<rtp::SenderConfig::RtxStream> r
         rtp::PacketList packets;
         for (int i = 0; i < 10; ++i) {
             const uint16_t seq = static_cast<uint16_t>(65500 + frame * 10 + i);  // wraps through 0
-            std::vector<uint8_t> p = {0x80, 96, static_cast<uint8_t>(seq >> 8), static_cast<uint8_t>(seq), 0, 0, 0,
-                                      static_cast<uint8_t>(frame), 0, 0, 0x0a, 0xbc};
+            const uint8_t marker = i == 9 ? 0x80 : 0;  // a frame's last packet
+            std::vector<uint8_t> p = {0x80, static_cast<uint8_t>(marker | 96), static_cast<uint8_t>(seq >> 8),
+                                      static_cast<uint8_t>(seq), 0, 0, 0, static_cast<uint8_t>(frame), 0, 0, 0x0a, 0xbc};
             for (int k = 0; k < 100; ++k) p.push_back(static_cast<uint8_t>(seq * 7 + k));
             sent[seq] = p;
             packets.push_back(p);
@@ -120,7 +121,7 @@ size_t recover_every_nacked_packet(std::optional<rtp::SenderConfig::RtxStream> r
     const auto collect = [&] {
         while (auto p = receiver.receive(150ms)) {
             std::vector<uint8_t> original = *p;
-            if (rtx && (*p)[1] == rtx->payload_type) {
+            if (rtx && ((*p)[1] & 0x7f) == rtx->payload_type) {
                 const auto header = rtp::parse_packet(*p, nullptr);
                 ASSERT_TRUE(header);
                 EXPECT_EQ(header->ssrc, rtx->ssrc);
@@ -130,7 +131,7 @@ size_t recover_every_nacked_packet(std::optional<rtp::SenderConfig::RtxStream> r
                     EXPECT_TRUE(step >= 1 && step < 100) << "RTX sequence number went from " << *last_rtx_sequence;
                 }
                 last_rtx_sequence = header->sequence;
-                auto unwrapped = rtp::original_from_rtx(*p, 96, kMediaSsrc);
+                auto unwrapped = rtp::original_from_rtx(*p, 96, kMediaSsrc);  // the marker bit stays
                 ASSERT_TRUE(unwrapped);
                 original = *unwrapped;
                 ++rtx_packets;

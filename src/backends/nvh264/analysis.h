@@ -4,6 +4,8 @@
 // so host and device totals agree whatever order they are summed in.
 #pragma once
 
+#include <cstdint>
+
 #include "backends/nvh264/picture.h"
 #include "backends/nvh264/transform.h"
 
@@ -17,5 +19,9 @@ NVCAST_HD int intra_block_complexity(const PlaneView& y, int bx, int by) {
     for (int i = 0; i < 64; ++i) flat[i] = static_cast<uint8_t>((sum + 32) >> 6);
     return satd(y.row(by) + bx, y.stride, flat, 8, 8, 8);
 }
+
+// Host stage: the sum over every whole 8x8 block of the picture, bands of block rows on `threads`
+// threads (0: one per hardware thread).
+int64_t intra_complexity_stage(const PlaneView& y, int threads);
 
 }  // namespace nvcast::nvh264

@@ -14,7 +14,6 @@
 #include "backends/nvh264/load.h"
 #include "backends/nvh264/mb_decide.h"
 #include "backends/nvh264/motion_search.h"
-#include "core/parallel_rows.h"
 #include "nvcast/error.h"
 
 namespace nvcast::nvh264 {
@@ -73,17 +72,7 @@ public:
 
     double analyse(const FrameContext& setup) override {
         const FrameContext f = bind(setup);
-        if (!f.p_slice) {
-            std::vector<int64_t> row_totals(static_cast<size_t>(f.src.y.height / 8), 0);  // summed in order below
-            parallel_rows(static_cast<int>(row_totals.size()), config_.threads, 2, [&](int begin, int end) {
-                for (int r = begin; r < end; ++r)
-                    for (int bx = 0; bx + 8 <= f.src.y.width; bx += 8)
-                        row_totals[static_cast<size_t>(r)] += intra_block_complexity(f.src.y, bx, r * 8);
-            });
-            int64_t total = 0;
-            for (const int64_t t : row_totals) total += t;
-            return static_cast<double>(total);
-        }
+        if (!f.p_slice) return static_cast<double>(intra_complexity_stage(f.src.y, config_.threads));
         motion_search_stage(f, config_.threads);
         int64_t total = 0;
         for (const MotionResult& m : motion_) total += m.cost16;

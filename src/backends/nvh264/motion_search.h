@@ -149,7 +149,7 @@ NVCAST_HD_FN void motion_search_mb(const FrameContext& f, int mbx, int mby, Lane
     if (lanes.lane == 0) f.motion[i] = r;
 }
 
-// Host stage: every macroblock in raster order.
+// Host stage: every macroblock, bands of rows on `threads` threads (0: one per hardware thread).
 void motion_search_stage(const FrameContext& f, int threads);
 
 }  // namespace nvcast::nvh264

@@ -19,11 +19,17 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Bytes from the OS random source (credentials and SSRCs must not be guessable or repeat).
+void random_bytes(void* out, size_t count) {
+    if (RAND_bytes(static_cast<unsigned char*>(out), static_cast<int>(count)) != 1)
+        throw Error(ErrorCode::Io, "WebRTC: the OS random source failed");
+}
+
 // ICE credentials (RFC 8445 §5.3): characters of the base64 alphabet, from the OS random source.
 std::string ice_characters(size_t count) {
     static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::vector<uint8_t> random(count);
-    RAND_bytes(random.data(), static_cast<int>(count));
+    random_bytes(random.data(), count);
     std::string out;
     for (uint8_t r : random) out += kAlphabet[r % 64];
     return out;
@@ -95,7 +101,7 @@ ViewerSession::ViewerSession(std::string id, const WhepConfig& config, const Str
     if (chosen.rtx_payload_type) {
         rtx_ = rtp::SenderConfig::RtxStream{static_cast<uint8_t>(*chosen.rtx_payload_type), payloader_->ssrc()};
         while (rtx_->ssrc == payloader_->ssrc())  // an SSRC of its own
-            RAND_bytes(reinterpret_cast<unsigned char*>(&rtx_->ssrc), sizeof rtx_->ssrc);
+            random_bytes(&rtx_->ssrc, sizeof rtx_->ssrc);
     }
     dtls_ = std::make_unique<DtlsServer>(certificate, offer.fingerprint);
 
